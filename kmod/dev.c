@@ -1,0 +1,340 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * What every vmux sub-device shares, whatever its kind: life cycle against
+ * the port, statistics, ethtool, ioctl forwarding and the netlink glue.
+ */
+#include <linux/etherdevice.h>
+#include <linux/ethtool.h>
+#include <linux/netdevice.h>
+#include <linux/net_tstamp.h>
+#include <linux/phy.h>
+#include <linux/rtnetlink.h>
+
+#include "vmux.h"
+
+void vmux_count_rx(struct vmux_dev *vdev, unsigned int len, bool mcast)
+{
+	struct vmux_pcpu_stats *s = this_cpu_ptr(vdev->stats);
+
+	u64_stats_update_begin(&s->syncp);
+	u64_stats_inc(&s->rx_packets);
+	u64_stats_add(&s->rx_bytes, len);
+	if (mcast)
+		u64_stats_inc(&s->rx_multicast);
+	u64_stats_update_end(&s->syncp);
+}
+
+void vmux_count_tx(struct vmux_dev *vdev, unsigned int len, int ret)
+{
+	struct vmux_pcpu_stats *s = this_cpu_ptr(vdev->stats);
+
+	if (likely(ret == NET_XMIT_SUCCESS || ret == NET_XMIT_CN)) {
+		u64_stats_update_begin(&s->syncp);
+		u64_stats_inc(&s->tx_packets);
+		u64_stats_add(&s->tx_bytes, len);
+		u64_stats_update_end(&s->syncp);
+	} else {
+		this_cpu_inc(vdev->stats->drops[VMUX_DROP_TX]);
+	}
+}
+
+/* A frame for @vdev that it will not get: count it on it and its port. */
+void vmux_drop(struct vmux_dev *vdev, enum vmux_drop_reason reason)
+{
+	this_cpu_inc(vdev->stats->drops[reason]);
+	vmux_port_drop(vdev->port, reason);
+}
+
+static u64 vmux_sum_drop(unsigned long __percpu *drops, int reason)
+{
+	u64 sum = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		sum += per_cpu_ptr(drops, cpu)[reason];
+	return sum;
+}
+
+void vmux_get_stats64(struct net_device *dev, struct rtnl_link_stats64 *s)
+{
+	struct vmux_dev *vdev = vmux_priv(dev);
+	int cpu, r;
+
+	for_each_possible_cpu(cpu) {
+		const struct vmux_pcpu_stats *p = per_cpu_ptr(vdev->stats, cpu);
+		u64 rxp, rxb, rxm, txp, txb;
+		unsigned int start;
+
+		do {
+			start = u64_stats_fetch_begin_irq(&p->syncp);
+			rxp = u64_stats_read(&p->rx_packets);
+			rxb = u64_stats_read(&p->rx_bytes);
+			rxm = u64_stats_read(&p->rx_multicast);
+			txp = u64_stats_read(&p->tx_packets);
+			txb = u64_stats_read(&p->tx_bytes);
+		} while (u64_stats_fetch_retry_irq(&p->syncp, start));
+
+		s->rx_packets += rxp;
+		s->rx_bytes += rxb;
+		s->multicast += rxm;
+		s->tx_packets += txp;
+		s->tx_bytes += txb;
+	}
+	for (r = 0; r < __VMUX_DROP_MAX; r++) {
+		u64 n = vmux_sum_drop(&vdev->stats->drops[0], r);
+
+		if (r == VMUX_DROP_TX)
+			s->tx_dropped += n;
+		else
+			s->rx_dropped += n;
+	}
+}
+
+int vmux_get_iflink(const struct net_device *dev)
+{
+	return vmux_priv(dev)->lower->ifindex;
+}
+
+struct net *vmux_get_link_net(const struct net_device *dev)
+{
+	return dev_net(vmux_priv(dev)->lower);
+}
+
+static size_t vmux_drops_size(void)
+{
+	return nla_total_size(0) +
+	       __VMUX_DROP_MAX * nla_total_size_64bit(sizeof(u64));
+}
+
+size_t vmux_get_xstats_size(const struct net_device *dev)
+{
+	return 2 * vmux_drops_size();
+}
+
+static int vmux_fill_drops(struct sk_buff *skb, int type,
+			   unsigned long __percpu *drops)
+{
+	struct nlattr *nest = nla_nest_start(skb, type);
+	int r;
+
+	if (!nest)
+		return -EMSGSIZE;
+	for (r = 0; r < __VMUX_DROP_MAX; r++)
+		if (nla_put_u64_64bit(skb, r + 1, vmux_sum_drop(drops, r),
+				      IFLA_VMUX_XSTATS_UNSPEC))
+			return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+/* IFLA_INFO_XSTATS: drop counters by reason, of the device and its port. */
+int vmux_fill_xstats(struct sk_buff *skb, const struct net_device *dev)
+{
+	struct vmux_dev *vdev = vmux_priv(dev);
+	struct nlattr *nest;
+
+	nest = nla_nest_start_noflag(skb, IFLA_INFO_XSTATS);
+	if (!nest)
+		return -EMSGSIZE;
+	if (vmux_fill_drops(skb, IFLA_VMUX_XSTATS_DEV, &vdev->stats->drops[0]) ||
+	    vmux_fill_drops(skb, IFLA_VMUX_XSTATS_PORT, &vdev->port->drops[0])) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+/* IFLA_LINK resolved in the link netns, as the in-kernel drivers do. */
+struct net_device *vmux_lower_from_tb(struct net *net, struct nlattr **tb,
+				      struct netlink_ext_ack *extack)
+{
+	struct net_device *lower;
+
+	if (!tb[IFLA_LINK]) {
+		NL_SET_ERR_MSG_MOD(extack, "Lower device not specified (link DEV)");
+		return ERR_PTR(-EINVAL);
+	}
+	lower = __dev_get_by_index(net, nla_get_u32(tb[IFLA_LINK]));
+	if (!lower) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[IFLA_LINK],
+				    "Lower device does not exist");
+		return ERR_PTR(-ENODEV);
+	}
+	return lower;
+}
+
+static struct lock_class_key vmux_xmit_lock_key;
+static struct lock_class_key vmux_addr_lock_key;
+
+static void vmux_set_lockdep_one(struct net_device *dev,
+				 struct netdev_queue *txq, void *unused)
+{
+	lockdep_set_class(&txq->_xmit_lock, &vmux_xmit_lock_key);
+}
+
+/* ndo_init of every kind: runs inside register_netdevice. */
+int vmux_dev_common_init(struct net_device *dev)
+{
+	struct vmux_dev *vdev = vmux_priv(dev);
+
+	vdev->stats = netdev_alloc_pcpu_stats(struct vmux_pcpu_stats);
+	if (!vdev->stats)
+		return -ENOMEM;
+	/* Sub-devices nest above their lower: their own lock classes. */
+	lockdep_set_class(&dev->addr_list_lock, &vmux_addr_lock_key);
+	netdev_for_each_tx_queue(dev, vmux_set_lockdep_one, NULL);
+	netdev_hold(vdev->lower, &vdev->lower_tracker, GFP_KERNEL);
+	vdev->port->nr_children++;
+	return 0;
+}
+
+void vmux_dev_common_uninit(struct net_device *dev)
+{
+	struct vmux_dev *vdev = vmux_priv(dev);
+
+	vdev->port->nr_children--;
+	vmux_port_put_unused(vdev->port);
+}
+
+/* priv_destructor: the last reference on @dev is gone, so is every user of
+ * vdev->lower; only now may the lower go (the order CVE-2021-47555 taught).
+ */
+static void vmux_dev_free(struct net_device *dev)
+{
+	struct vmux_dev *vdev = vmux_priv(dev);
+
+	free_percpu(vdev->stats);
+	netdev_put(vdev->lower, &vdev->lower_tracker);
+}
+
+void vmux_setup(struct net_device *dev)
+{
+	ether_setup(dev);
+	dev->priv_flags |= IFF_NO_QUEUE | IFF_UNICAST_FLT;
+	dev->priv_flags &= ~IFF_TX_SKB_SHARING;
+	netif_keep_dst(dev);
+	dev->needs_free_netdev = true;
+	dev->priv_destructor = vmux_dev_free;
+	dev->ethtool_ops = &vmux_ethtool_ops;
+	dev->max_mtu = ETH_MAX_MTU;
+}
+
+/* Register @vdev->dev on its lower and publish it in the port tables last,
+ * once nothing can fail any more.
+ */
+int vmux_attach(struct vmux_dev *vdev, const struct vmux_kind_ops *ops,
+		struct netlink_ext_ack *extack)
+{
+	struct net_device *dev = vdev->dev;
+	struct vmux_port *port;
+	int err;
+
+	port = vmux_port_get(vdev->lower, extack);
+	if (IS_ERR(port))
+		return PTR_ERR(port);
+	vdev->port = port;
+
+	err = register_netdevice(dev);
+	if (err) {
+		vmux_port_put_unused(port);
+		return err;
+	}
+	err = netdev_upper_dev_link(vdev->lower, dev, extack);
+	if (err)
+		goto unregister;
+	err = ops->add_keys(vdev, extack);
+	if (err)
+		goto unlink;
+
+	list_add_tail_rcu(&vdev->list, &port->children);
+	WRITE_ONCE(port->count[vdev->kind], port->count[vdev->kind] + 1);
+	netif_stacked_transfer_operstate(vdev->lower, dev);
+	return 0;
+
+unlink:
+	netdev_upper_dev_unlink(vdev->lower, dev);
+unregister:
+	/* ndo_uninit drops the port; the core frees dev after the grace period */
+	unregister_netdevice(dev);
+	return err;
+}
+
+void vmux_dellink(struct net_device *dev, struct list_head *head)
+{
+	struct vmux_dev *vdev = vmux_priv(dev);
+	struct vmux_port *port = vdev->port;
+
+	vmux_kind_ops(vdev->kind)->del_keys(vdev);
+	list_del_rcu(&vdev->list);
+	WRITE_ONCE(port->count[vdev->kind], port->count[vdev->kind] - 1);
+	netdev_upper_dev_unlink(vdev->lower, dev);
+	unregister_netdevice_queue(dev, head);
+}
+
+int vmux_eth_ioctl(struct net_device *dev, struct ifreq *ifr, int cmd)
+{
+	struct net_device *lower = vmux_priv(dev)->lower;
+	const struct net_device_ops *ops = lower->netdev_ops;
+	struct ifreq ifrr;
+	int err = -EOPNOTSUPP;
+
+	strscpy_pad(ifrr.ifr_name, lower->name, IFNAMSIZ);
+	ifrr.ifr_ifru = ifr->ifr_ifru;
+
+	switch (cmd) {
+	case SIOCSHWTSTAMP:
+		/* Only the lower's own netns may reconfigure its clock. */
+		if (!net_eq(dev_net(dev), dev_net(lower)))
+			break;
+		fallthrough;
+	case SIOCGMIIPHY:
+	case SIOCGMIIREG:
+	case SIOCSMIIREG:
+	case SIOCGHWTSTAMP:
+		if (netif_device_present(lower) && ops->ndo_eth_ioctl)
+			err = ops->ndo_eth_ioctl(lower, &ifrr, cmd);
+		break;
+	}
+	if (!err)
+		ifr->ifr_ifru = ifrr.ifr_ifru;
+	return err;
+}
+
+static void vmux_ethtool_get_drvinfo(struct net_device *dev,
+				     struct ethtool_drvinfo *info)
+{
+	strscpy(info->driver, dev->rtnl_link_ops->kind, sizeof(info->driver));
+	strscpy(info->version, VMUX_VERSION, sizeof(info->version));
+	strscpy(info->fw_version, "N/A", sizeof(info->fw_version));
+}
+
+static int vmux_ethtool_get_link_ksettings(struct net_device *dev,
+					   struct ethtool_link_ksettings *cmd)
+{
+	return __ethtool_get_link_ksettings(vmux_priv(dev)->lower, cmd);
+}
+
+static int vmux_ethtool_get_ts_info(struct net_device *dev,
+				    struct ethtool_ts_info *info)
+{
+	struct net_device *lower = vmux_priv(dev)->lower;
+	const struct ethtool_ops *ops = lower->ethtool_ops;
+	struct phy_device *phydev = lower->phydev;
+
+	if (phy_has_tsinfo(phydev))
+		return phy_ts_info(phydev, info);
+	if (ops->get_ts_info)
+		return ops->get_ts_info(lower, info);
+	info->so_timestamping = SOF_TIMESTAMPING_RX_SOFTWARE |
+				SOF_TIMESTAMPING_SOFTWARE;
+	info->phc_index = -1;
+	return 0;
+}
+
+const struct ethtool_ops vmux_ethtool_ops = {
+	.get_drvinfo		= vmux_ethtool_get_drvinfo,
+	.get_link		= ethtool_op_get_link,
+	.get_link_ksettings	= vmux_ethtool_get_link_ksettings,
+	.get_ts_info		= vmux_ethtool_get_ts_info,
+};

@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vmux: VLAN, MACVlan and IPVlan sub-devices on one shared rx_handler port
+ * per lower device.
+ */
+#include <linux/module.h>
+#include <linux/netdevice.h>
+#include <net/rtnetlink.h>
+
+#include "vmux.h"
+
+static const struct vmux_kind_ops *const vmux_kinds[__VMUX_T_MAX] = {
+	[VMUX_T_VLAN]	= &vmux_vlan_kind,
+};
+
+const struct vmux_kind_ops *vmux_kind_ops(enum vmux_kind kind)
+{
+	return vmux_kinds[kind];
+}
+
+static void vmux_unregister_kinds(int n)
+{
+	while (n--)
+		rtnl_link_unregister(vmux_kinds[n]->link_ops);
+}
+
+static int __init vmux_init(void)
+{
+	int err, n;
+
+	err = vmux_port_init();
+	if (err)
+		return err;
+	for (n = 0; n < __VMUX_T_MAX; n++) {
+		err = rtnl_link_register(vmux_kinds[n]->link_ops);
+		if (err)
+			goto unwind;
+	}
+	pr_info("version " VMUX_VERSION "\n");
+	return 0;
+
+unwind:
+	vmux_unregister_kinds(n);
+	vmux_port_exit();
+	return err;
+}
+
+static void __exit vmux_exit(void)
+{
+	/* Deletes every child in every netns; the last one frees its port. */
+	vmux_unregister_kinds(__VMUX_T_MAX);
+	vmux_port_exit();
+	rcu_barrier();
+}
+
+module_init(vmux_init);
+module_exit(vmux_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_AUTHOR("vmux developers");
+MODULE_DESCRIPTION("VLAN, MACVlan and IPVlan sub-devices sharing one port per lower device");
+MODULE_VERSION(VMUX_VERSION);
+MODULE_ALIAS_RTNL_LINK(VMUX_KIND_VLAN);

@@ -1,0 +1,227 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The port: one per lower device, shared by every vmux kind. It owns the
+ * lower's rx_handler and the demux tables, and turns lower device events
+ * into each kind's rule.
+ */
+#include <linux/etherdevice.h>
+#include <linux/if_arp.h>
+#include <linux/netdevice.h>
+#include <linux/rtnetlink.h>
+#include <linux/slab.h>
+
+#include "vmux.h"
+
+static rx_handler_result_t vmux_port_rx(struct sk_buff **pskb);
+
+bool vmux_is_port(const struct net_device *dev)
+{
+	return rcu_access_pointer(dev->rx_handler) == vmux_port_rx;
+}
+
+struct vmux_port *vmux_port_rtnl(const struct net_device *dev)
+{
+	return vmux_is_port(dev) ? rtnl_dereference(dev->rx_handler_data) : NULL;
+}
+
+void vmux_port_drop(struct vmux_port *port, enum vmux_drop_reason reason)
+{
+	this_cpu_inc(port->drops[reason]);
+}
+
+/* Can @lower carry a vmux port? Same rules as the in-kernel macvlan. */
+int vmux_lower_check(struct net_device *lower, struct netlink_ext_ack *extack)
+{
+	if (lower->type != ARPHRD_ETHER || lower->flags & IFF_LOOPBACK) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "Lower device is a loopback or not Ethernet");
+		return -EINVAL;
+	}
+	if (vmux_is_port(lower))
+		return 0;
+	if (lower->priv_flags & IFF_NO_RX_HANDLER) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "Lower device cannot carry sub-devices (it is an ipvlan device)");
+		return -EINVAL;
+	}
+	if (netdev_is_rx_handler_busy(lower)) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "Lower device is already in use by another driver (bridge, bond, team, macvlan, ipvlan, ...)");
+		return -EBUSY;
+	}
+	return 0;
+}
+
+static void vmux_port_free(struct vmux_port *port)
+{
+	int p, b;
+
+	for (p = 0; p < VMUX_VLAN_PROTO_NUM; p++)
+		for (b = 0; b < VMUX_VLAN_BLOCKS; b++)
+			kfree(port->vlans[p][b]);
+	free_percpu(port->drops);
+	kfree(port);
+}
+
+/* The port of @lower, created with the first child of any kind. */
+struct vmux_port *vmux_port_get(struct net_device *lower,
+				struct netlink_ext_ack *extack)
+{
+	struct vmux_port *port;
+	int err;
+
+	ASSERT_RTNL();
+	port = vmux_port_rtnl(lower);
+	if (port)
+		return port;
+
+	err = vmux_lower_check(lower, extack);
+	if (err)
+		return ERR_PTR(err);
+
+	port = kzalloc(sizeof(*port), GFP_KERNEL);
+	if (!port)
+		return ERR_PTR(-ENOMEM);
+	port->drops = __alloc_percpu(sizeof(*port->drops) * __VMUX_DROP_MAX,
+				     __alignof__(*port->drops));
+	if (!port->drops) {
+		kfree(port);
+		return ERR_PTR(-ENOMEM);
+	}
+	port->dev = lower;
+	INIT_LIST_HEAD(&port->children);
+
+	err = netdev_rx_handler_register(lower, vmux_port_rx, port);
+	if (err) {
+		NL_SET_ERR_MSG_MOD(extack, "Cannot attach to the lower device");
+		vmux_port_free(port);
+		return ERR_PTR(err);
+	}
+	return port;
+}
+
+/* Frees the port once its last child is gone. */
+void vmux_port_put_unused(struct vmux_port *port)
+{
+	ASSERT_RTNL();
+	if (port->nr_children)
+		return;
+	/* Waits for every rx_handler run that may still see the port. */
+	netdev_rx_handler_unregister(port->dev);
+	vmux_port_free(port);
+}
+
+/* Demux in the order of DESIGN.md: VLAN tag, then (later kinds) MAC and IP,
+ * and everything else to the lower's own stack.
+ */
+static rx_handler_result_t vmux_port_rx(struct sk_buff **pskb)
+{
+	struct sk_buff *skb = *pskb;
+	struct vmux_port *port;
+	rx_handler_result_t res;
+
+	if (unlikely(skb->pkt_type == PACKET_LOOPBACK))
+		return RX_HANDLER_PASS;
+
+	port = rcu_dereference(skb->dev->rx_handler_data);
+
+	if (skb_vlan_tag_present(skb)) {
+		if (READ_ONCE(port->count[VMUX_T_VLAN])) {
+			res = vmux_vlan_rx(port, pskb);
+			if (res != RX_HANDLER_PASS)
+				return res;
+			skb = *pskb;
+		}
+		/* The core drops a tagged frame nobody took (OTHERHOST). */
+		if (skb_vlan_tag_get_id(skb))
+			vmux_port_drop(port, VMUX_DROP_NO_CHILD);
+	}
+	return RX_HANDLER_PASS;
+}
+
+static int vmux_port_upper_check(struct vmux_port *port,
+				 struct netdev_notifier_changeupper_info *info)
+{
+	struct netlink_ext_ack *extack = netdev_notifier_info_to_extack(&info->info);
+	enum vmux_kind kind;
+	int err;
+
+	if (!info->linking)
+		return 0;
+	for (kind = 0; kind < __VMUX_T_MAX; kind++) {
+		const struct vmux_kind_ops *ops = vmux_kind_ops(kind);
+
+		if (!port->count[kind] || !ops->lower_upper_check)
+			continue;
+		err = ops->lower_upper_check(port, info->upper_dev, extack);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+static void vmux_port_kill_all(struct vmux_port *port)
+{
+	struct vmux_dev *vdev, *tmp;
+	LIST_HEAD(kill);
+
+	/* The last child's ndo_uninit frees the port: do not touch it after. */
+	list_for_each_entry_safe(vdev, tmp, &port->children, list)
+		vdev->dev->rtnl_link_ops->dellink(vdev->dev, &kill);
+	unregister_netdevice_many(&kill);
+}
+
+static int vmux_netdev_event(struct notifier_block *nb, unsigned long event,
+			     void *ptr)
+{
+	struct net_device *lower = netdev_notifier_info_to_dev(ptr);
+	struct vmux_port *port = vmux_port_rtnl(lower);
+	struct vmux_dev *vdev, *tmp;
+	LIST_HEAD(close_list);
+
+	if (!port)
+		return NOTIFY_DONE;
+
+	switch (event) {
+	case NETDEV_PRE_TYPE_CHANGE:
+		/* Children assume an Ethernet lower. */
+		return NOTIFY_BAD;
+	case NETDEV_PRECHANGEUPPER:
+		return notifier_from_errno(vmux_port_upper_check(port, ptr));
+	case NETDEV_UNREGISTER:
+		/* A netns move of the lower unregisters it too: keep all. */
+		if (lower->reg_state != NETREG_UNREGISTERING)
+			break;
+		vmux_port_kill_all(port);
+		break;
+	default:
+		list_for_each_entry_safe(vdev, tmp, &port->children, list)
+			vmux_kind_ops(vdev->kind)->lower_event(vdev, event,
+							       &close_list);
+		if (list_empty(&close_list))
+			break;
+		dev_close_many(&close_list, false);
+		list_for_each_entry_safe(vdev, tmp, &port->children, list) {
+			if (list_empty(&vdev->dev->close_list))
+				continue;
+			list_del_init(&vdev->dev->close_list);
+			netif_stacked_transfer_operstate(lower, vdev->dev);
+		}
+		break;
+	}
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block vmux_notifier = {
+	.notifier_call = vmux_netdev_event,
+};
+
+int vmux_port_init(void)
+{
+	return register_netdevice_notifier(&vmux_notifier);
+}
+
+void vmux_port_exit(void)
+{
+	unregister_netdevice_notifier(&vmux_notifier);
+}

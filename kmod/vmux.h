@@ -1,0 +1,156 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * vmux: VLAN, MACVlan and IPVlan sub-devices sharing one rx_handler port
+ * per lower device. Private types shared by the kmod/ files.
+ */
+#ifndef _VMUX_H
+#define _VMUX_H
+
+#include <linux/netdevice.h>
+#include <linux/if_vlan.h>
+#include <linux/u64_stats_sync.h>
+#include <net/rtnetlink.h>
+#include <linux/vmux.h>
+
+#include "version.h"
+
+enum vmux_kind {
+	VMUX_T_VLAN,
+	__VMUX_T_MAX,
+};
+
+/* VLAN table: like the kernel's vlan_group, one array of RCU pointers per
+ * protocol, split into blocks allocated on first use.
+ */
+enum {
+	VMUX_VLAN_PROTO_8021Q,
+	VMUX_VLAN_PROTO_8021AD,
+	VMUX_VLAN_PROTO_NUM,
+};
+
+enum {
+	VMUX_VLAN_BLOCK_LEN = 256,
+	VMUX_VLAN_BLOCKS = VLAN_N_VID / VMUX_VLAN_BLOCK_LEN,
+};
+
+struct vmux_dev;
+
+struct vmux_port {
+	struct net_device *dev;			/* the lower */
+	struct list_head children;		/* vmux_dev.list, RTNL + RCU */
+	unsigned int count[__VMUX_T_MAX];	/* children per kind, RTNL */
+	unsigned int nr_children;		/* registered children, RTNL */
+	/* blocks are published with smp_store_release, freed with the port */
+	struct vmux_dev __rcu **vlans[VMUX_VLAN_PROTO_NUM][VMUX_VLAN_BLOCKS];
+	unsigned long __percpu *drops;		/* [__VMUX_DROP_MAX] */
+	struct rcu_head rcu;
+};
+
+struct vmux_pcpu_stats {
+	u64_stats_t rx_packets;
+	u64_stats_t rx_bytes;
+	u64_stats_t rx_multicast;
+	u64_stats_t tx_packets;
+	u64_stats_t tx_bytes;
+	struct u64_stats_sync syncp;
+	unsigned long drops[__VMUX_DROP_MAX];
+};
+
+/* Egress map entries are only ever added while the device lives (a cleared
+ * mapping keeps its entry), so readers walk them with READ_ONCE, no RCU.
+ */
+struct vmux_qos_map {
+	struct vmux_qos_map *next;
+	u32 priority;
+	u16 tci;				/* PCP << VLAN_PRIO_SHIFT, 0: unset */
+};
+
+enum { VMUX_QOS_HASH = 16 };
+
+struct vmux_vlan {
+	u16 id;
+	__be16 proto;
+	u32 flags;				/* VMUX_VLAN_FLAG_* */
+	u32 ingress[8];				/* PCP -> skb->priority */
+	unsigned int nr_ingress;
+	struct vmux_qos_map *egress[VMUX_QOS_HASH];
+	unsigned int nr_egress;			/* entries with tci != 0 */
+	u8 lower_addr[ETH_ALEN];		/* lower MAC seen last */
+};
+
+/* netdev_priv() of every vmux device, whatever its kind. */
+struct vmux_dev {
+	struct net_device *dev;
+	struct net_device *lower;
+	netdevice_tracker lower_tracker;
+	struct vmux_port *port;
+	struct list_head list;			/* in port->children */
+	enum vmux_kind kind;
+	struct vmux_pcpu_stats __percpu *stats;
+	union {
+		struct vmux_vlan vlan;
+	};
+};
+
+/* What the port and the shared code need from a kind. */
+struct vmux_kind_ops {
+	struct rtnl_link_ops *link_ops;
+	/* publish/unpublish @vdev in the port's demux tables, under RTNL */
+	int (*add_keys)(struct vmux_dev *vdev, struct netlink_ext_ack *extack);
+	void (*del_keys)(struct vmux_dev *vdev);
+	/* lower event, called under RTNL for each child of this kind */
+	void (*lower_event)(struct vmux_dev *vdev, unsigned long event,
+			    struct list_head *kill);
+	/* PRECHANGEUPPER on the lower: may veto another driver's upper */
+	int (*lower_upper_check)(struct vmux_port *port,
+				 struct net_device *upper,
+				 struct netlink_ext_ack *extack);
+};
+
+extern const struct vmux_kind_ops vmux_vlan_kind;
+
+static inline struct vmux_dev *vmux_priv(const struct net_device *dev)
+{
+	return netdev_priv(dev);
+}
+
+/* port.c */
+bool vmux_is_port(const struct net_device *dev);
+struct vmux_port *vmux_port_rtnl(const struct net_device *dev);
+int vmux_lower_check(struct net_device *lower, struct netlink_ext_ack *extack);
+struct vmux_port *vmux_port_get(struct net_device *lower,
+				struct netlink_ext_ack *extack);
+void vmux_port_put_unused(struct vmux_port *port);
+void vmux_port_drop(struct vmux_port *port, enum vmux_drop_reason reason);
+int vmux_port_init(void);
+void vmux_port_exit(void);
+
+/* dev.c */
+void vmux_setup(struct net_device *dev);
+int vmux_attach(struct vmux_dev *vdev, const struct vmux_kind_ops *ops,
+		struct netlink_ext_ack *extack);
+void vmux_dellink(struct net_device *dev, struct list_head *head);
+struct net *vmux_get_link_net(const struct net_device *dev);
+size_t vmux_get_xstats_size(const struct net_device *dev);
+int vmux_fill_xstats(struct sk_buff *skb, const struct net_device *dev);
+void vmux_count_rx(struct vmux_dev *vdev, unsigned int len, bool mcast);
+void vmux_count_tx(struct vmux_dev *vdev, unsigned int len, int ret);
+void vmux_drop(struct vmux_dev *vdev, enum vmux_drop_reason reason);
+struct net_device *vmux_lower_from_tb(struct net *net, struct nlattr **tb,
+				      struct netlink_ext_ack *extack);
+int vmux_dev_common_init(struct net_device *dev);
+void vmux_dev_common_uninit(struct net_device *dev);
+void vmux_get_stats64(struct net_device *dev, struct rtnl_link_stats64 *s);
+int vmux_get_iflink(const struct net_device *dev);
+int vmux_eth_ioctl(struct net_device *dev, struct ifreq *ifr, int cmd);
+extern const struct ethtool_ops vmux_ethtool_ops;
+
+/* vlan.c */
+rx_handler_result_t vmux_vlan_rx(struct vmux_port *port, struct sk_buff **pskb);
+struct vmux_dev *vmux_vlan_lookup_rcu(struct vmux_port *port, __be16 proto,
+				      u16 vid);
+
+/* main.c */
+const struct vmux_kind_ops *vmux_kind_ops(enum vmux_kind kind);
+
+#endif /* _VMUX_H */
