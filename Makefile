@@ -1,0 +1,107 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# vmux: one front door for the kernel module (Kbuild) and the userspace (CMake).
+#
+#   make              module + userspace
+#   make check        dependencies, build, unit tests, VM selftests
+#   make demo         boot the VM and show vmux at work
+#   make install      module (modules_install) + CLI (cmake --install)
+#
+# Knobs: KDIR (kernel build dir; default: see scripts/kdir.sh), KVER (the
+# kernel the VM boots; default: KDIR's release), TESTS (selftest scripts to
+# run, e.g. TESTS=vmux_vlan.sh), VM_TIMEOUT (s), KSFT_TIMEOUT (s per
+# script), DESTDIR, PREFIX, BUILD_TYPE, CHECKPATCH_FLAGS (e.g. --strict).
+
+# Computed once (a plain ?= would run the script at every expansion).
+ifeq ($(origin KDIR),undefined)
+KDIR := $(shell scripts/kdir.sh 2>/dev/null)
+endif
+ifeq ($(origin KVER),undefined)
+KVER := $(shell KDIR=$(KDIR) scripts/kdir.sh --kver 2>/dev/null)
+endif
+export KDIR KVER
+
+BUILD_DIR  ?= build
+BUILD_TYPE ?= RelWithDebInfo
+PREFIX     ?= /usr/local
+DESTDIR    ?=
+VM_TIMEOUT ?= 900
+TESTS      ?=
+JOBS       ?= 2
+CHECKPATCH_FLAGS ?=
+
+LINUX_SOURCE ?= /usr/src/linux-source-6.1.tar.xz
+CHECKPATCH_DIR := $(BUILD_DIR)/checkpatch
+
+VM_RUN := selftests/vm/run --timeout $(VM_TIMEOUT)
+
+.PHONY: all kmod userspace unit selftest check demo install clean deps \
+	checkpatch shellcheck kdir-check help
+
+all: kmod userspace
+
+help:
+	@sed -n 's/^#   //p' Makefile
+
+deps:
+	scripts/install-deps.sh
+
+kdir-check:
+	@test -n "$(KDIR)" && test -d "$(KDIR)" || { \
+		echo "make: no kernel build directory (KDIR='$(KDIR)');" \
+		     "install linux-headers-amd64 (scripts/install-deps.sh) or set KDIR" >&2; \
+		exit 1; }
+
+kmod: kdir-check
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+userspace:
+	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE)
+	cmake --build $(BUILD_DIR) -j$(JOBS)
+
+unit: userspace
+	ctest --test-dir $(BUILD_DIR) --output-on-failure
+
+# One VM boot for the whole suite; see selftests/run_all.sh.
+selftest: all
+	$(VM_RUN) -- selftests/run_all.sh $(TESTS)
+
+# Unit tests and selftests both run, so one run reports both; either failing
+# fails the check.
+check: deps
+	$(MAKE) all
+	@rc=0; \
+	$(MAKE) unit || rc=1; \
+	$(MAKE) selftest || rc=1; \
+	exit $$rc
+
+demo: deps
+	$(MAKE) all
+	$(VM_RUN) -- selftests/demo.sh
+
+install: all
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install $(if $(DESTDIR),INSTALL_MOD_PATH=$(DESTDIR))
+	DESTDIR=$(DESTDIR) cmake --install $(BUILD_DIR) --prefix $(PREFIX)
+
+clean:
+	@if test -n "$(KDIR)" && test -d "$(KDIR)"; then \
+		$(MAKE) -C $(KDIR) M=$(CURDIR) clean; fi
+	rm -rf $(BUILD_DIR)
+
+# checkpatch.pl comes from Debian's linux-source-6.1 tarball, unpacked once.
+$(CHECKPATCH_DIR)/scripts/checkpatch.pl:
+	@test -r $(LINUX_SOURCE) || { \
+		echo "make: $(LINUX_SOURCE) is missing: apt-get install linux-source-6.1" \
+		     "(scripts/install-deps.sh --dev)" >&2; exit 1; }
+	mkdir -p $(CHECKPATCH_DIR)
+	tar -xJf $(LINUX_SOURCE) -C $(CHECKPATCH_DIR) --strip-components=1 --wildcards \
+		'*/scripts/checkpatch.pl' '*/scripts/spelling.txt' '*/scripts/const_structs.checkpatch'
+	touch $@
+
+checkpatch: $(CHECKPATCH_DIR)/scripts/checkpatch.pl
+	$(CHECKPATCH_DIR)/scripts/checkpatch.pl --no-tree -f $(CHECKPATCH_FLAGS) \
+		$(wildcard kmod/*.c kmod/*.h)
+
+shellcheck:
+	shellcheck -x scripts/*.sh selftests/*.sh selftests/vm/run selftests/vm/guest.sh .ci/run
+	shellcheck -s sh selftests/vm/init

@@ -1,0 +1,508 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
+#
+# vmux selftest library, sourced by every selftests/*.sh. kselftest-shaped:
+# the conventions are those of tools/testing/selftests/net/forwarding/lib.sh
+# and net/lib.sh, so a kernel developer reads these tests without a guide.
+#
+#   ALL_TESTS="test_a test_b"     the test functions, run by tests_run
+#   RET=0 ... check_err $? "why"  the first failure wins: RET and retmsg
+#   log_test "name"               prints "TEST: name  [ OK ]" or "[FAIL]" + why
+#   log_test_skip "name" "why"    prints "TEST: name  [SKIP]"
+#   defer CMD...                  cleanup, run LIFO at the end of the current
+#                                 test (tests_run opens a scope per test) and
+#                                 on every exit path of the script
+#   setup_ns A B                  sets $A, $B to fresh namespaces "A-xxxxxx"
+#   busywait MS CMD... / slowwait S CMD...   poll until CMD succeeds
+#
+# Exit status (exit_status): 0 all passed, 1 something failed, 4 (ksft_skip)
+# everything skipped. The runner (selftests/run_all.sh) counts TEST: lines.
+# The scripts only run inside the test VM (selftests/vm/run): they move the
+# machine's NICs around and load modules.
+
+ksft_skip=4
+
+top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
+VMUX=${VMUX:-$top/build/vmux}
+VMUX_KO=${VMUX_KO:-$top/kmod/vmux.ko}
+# Per-poll waits: how long busywait/slowwait callers give the kernel, in ms.
+WAIT_TIMEOUT=${WAIT_TIMEOUT:-5000}
+
+RET=0
+retmsg=
+EXIT_STATUS=0
+__n_pass=0
+__n_skip=0
+
+# ---- results -----------------------------------------------------------------
+
+check_err()
+{
+	local err=$1
+	local msg=$2
+
+	if ((RET == 0 && err != 0)); then
+		RET=$err
+		retmsg=$msg
+	fi
+}
+
+check_fail()
+{
+	local err=$1
+	local msg=$2
+
+	if ((RET == 0 && err == 0)); then
+		RET=1
+		retmsg=$msg
+	fi
+}
+
+# check_err_fail WANT_FAIL ERR MSG: check_fail if WANT_FAIL, else check_err.
+check_err_fail()
+{
+	local should_fail=$1; shift
+
+	if ((should_fail)); then
+		check_fail "$@"
+	else
+		check_err "$@"
+	fi
+}
+
+log_test()
+{
+	local test_name=$1
+	local opt_str=${2:-}
+
+	[[ -n $opt_str ]] && opt_str=" ($opt_str)"
+	if ((RET != 0)); then
+		EXIT_STATUS=1
+		printf "TEST: %-60s  [FAIL]\n" "$test_name$opt_str"
+		[[ -n $retmsg ]] && printf "\t%s\n" "$retmsg"
+		if [[ -n ${PAUSE_ON_FAIL:-} ]]; then
+			echo "Hit enter to continue, 'q' to quit"
+			read -r a
+			[[ $a == q ]] && exit 1
+		fi
+		RET=0
+		retmsg=
+		return 1
+	fi
+	__n_pass=$((__n_pass + 1))
+	printf "TEST: %-60s  [ OK ]\n" "$test_name$opt_str"
+	return 0
+}
+
+log_test_skip()
+{
+	local test_name=$1
+	local why=${2:-}
+
+	__n_skip=$((__n_skip + 1))
+	printf "TEST: %-60s  [SKIP]\n" "$test_name"
+	[[ -n $why ]] && printf "\t%s\n" "$why"
+	RET=0
+	retmsg=
+	return 0
+}
+
+log_info()
+{
+	echo "INFO: $*"
+}
+
+# The script's exit status: 1 if anything failed, 4 if nothing ran but
+# skips, else 0.
+exit_status()
+{
+	if ((EXIT_STATUS != 0)); then
+		echo 1
+	elif ((__n_pass == 0 && __n_skip > 0)); then
+		echo "$ksft_skip"
+	else
+		echo 0
+	fi
+}
+
+# ---- cleanup: a stack of deferred commands, in scopes ----------------------------
+
+__defer_cmds=()
+__defer_scopes=()
+
+# defer CMD [ARG...]: run CMD when the current scope closes (LIFO).
+defer()
+{
+	local cmd
+
+	printf -v cmd '%q ' "$@"
+	__defer_cmds+=("$cmd")
+}
+
+defer_scope_push()
+{
+	__defer_scopes+=("${#__defer_cmds[@]}")
+}
+
+# Run (LIFO) and drop the commands deferred since the matching push.
+defer_scope_pop()
+{
+	local base=0 i
+
+	if ((${#__defer_scopes[@]})); then
+		base=${__defer_scopes[-1]}
+		unset '__defer_scopes[-1]'
+	fi
+	for ((i = ${#__defer_cmds[@]} - 1; i >= base; i--)); do
+		eval "${__defer_cmds[i]}" || true
+		unset '__defer_cmds[i]'
+	done
+}
+
+# Run everything still deferred, innermost scope first.
+defer_run_all()
+{
+	while ((${#__defer_scopes[@]})); do
+		defer_scope_pop
+	done
+	defer_scope_pop
+}
+
+__lib_exit()
+{
+	local rc=$?
+
+	trap - EXIT
+	defer_run_all
+	exit "$rc"
+}
+trap __lib_exit EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# ---- running tests -----------------------------------------------------------------
+
+# Run $TESTS (or $ALL_TESTS), each in its own cleanup scope.
+tests_run()
+{
+	local current_test
+
+	for current_test in ${TESTS:-$ALL_TESTS}; do
+		RET=0
+		retmsg=
+		defer_scope_push
+		"$current_test"
+		defer_scope_pop
+	done
+}
+
+# ---- requirements --------------------------------------------------------------------
+
+require_root()
+{
+	if ((EUID != 0)); then
+		echo "SKIP: need root"
+		exit "$ksft_skip"
+	fi
+}
+
+require_command()
+{
+	local cmd
+
+	for cmd in "$@"; do
+		if ! command -v "$cmd" >/dev/null; then
+			echo "SKIP: $cmd is not installed"
+			exit "$ksft_skip"
+		fi
+	done
+}
+
+# require_module NAME...: modprobe each or skip the whole script.
+require_module()
+{
+	local m
+
+	for m in "$@"; do
+		if ! modprobe -q "$m"; then
+			echo "SKIP: cannot load module $m"
+			exit "$ksft_skip"
+		fi
+	done
+}
+
+# The vmux CLI and the loaded module (run_all.sh loads kmod/vmux.ko).
+require_vmux()
+{
+	if [[ ! -x $VMUX ]]; then
+		echo "FAIL: $VMUX is not built (make userspace)"
+		exit 1
+	fi
+	if [[ ! -d /sys/module/vmux ]]; then
+		echo "FAIL: the vmux module is not loaded (selftests/run_all.sh loads $VMUX_KO)"
+		exit 1
+	fi
+}
+
+# ---- polling (never a fixed sleep) ---------------------------------------------------
+
+__now_ms()
+{
+	local t=${EPOCHREALTIME/./}
+
+	echo $((t / 1000))
+}
+
+# loopy_wait SLEEP_CMD TIMEOUT_MS CMD...: run CMD until it succeeds or
+# TIMEOUT_MS passed; prints CMD's last output, returns its last status.
+loopy_wait()
+{
+	local sleep_cmd=$1; shift
+	local timeout_ms=$1; shift
+	local start out ret
+
+	start=$(__now_ms)
+	while true; do
+		out=$("$@")
+		ret=$?
+		if ((ret == 0)); then
+			printf '%s' "$out"
+			return 0
+		fi
+		if (($(__now_ms) - start > timeout_ms)); then
+			printf '%s' "$out"
+			return "$ret"
+		fi
+		$sleep_cmd
+	done
+}
+
+# busywait TIMEOUT_MS CMD...: poll CMD every 10 ms.
+busywait()
+{
+	local timeout_ms=$1; shift
+
+	loopy_wait "sleep 0.01" "$timeout_ms" "$@"
+}
+
+# slowwait TIMEOUT_S CMD...: poll CMD every 100 ms.
+slowwait()
+{
+	local timeout_s=$1; shift
+
+	loopy_wait "sleep 0.1" "$((timeout_s * 1000))" "$@"
+}
+
+# until_counter_is EXPR CURRENT_CMD...: succeeds when "$(CURRENT_CMD) EXPR"
+# holds, e.g. busywait 2000 until_counter_is ">= 10" link_stats_get ...
+until_counter_is()
+{
+	local expr=$1; shift
+	local current
+
+	current=$("$@")
+	echo "$current"
+	[[ $current =~ ^-?[0-9]+$ ]] || return 1
+	eval "((current $expr))"
+}
+
+# ---- namespaces ------------------------------------------------------------------------
+
+# setup_ns NAME...: for each NAME create the namespace "NAME-<random>", bring
+# its lo up, set the shell variable NAME to it and defer its deletion.
+setup_ns()
+{
+	local var ns
+
+	for var in "$@"; do
+		if [[ ! $var =~ ^[A-Za-z_][A-Za-z0-9_]*$ ]]; then
+			echo "setup_ns: '$var' is not a variable name" >&2
+			return 1
+		fi
+		ns="$var-$(mktemp -u XXXXXX)"
+		if ! ip netns add "$ns"; then
+			echo "setup_ns: cannot create namespace $ns" >&2
+			return 1
+		fi
+		defer ip netns del "$ns"
+		ip -n "$ns" link set lo up
+		printf -v "$var" '%s' "$ns"
+	done
+}
+
+# in_ns NS CMD...: run CMD in NS ("" = the current namespace).
+in_ns()
+{
+	local ns=$1; shift
+
+	if [[ -z $ns ]]; then
+		"$@"
+	else
+		ip netns exec "$ns" "$@"
+	fi
+}
+
+# ip_ns NS ARGS...: "ip -n NS ARGS..." ("" = the current namespace).
+ip_ns()
+{
+	local ns=$1; shift
+
+	if [[ -n $ns ]]; then
+		ip -n "$ns" "$@"
+	else
+		ip "$@"
+	fi
+}
+
+# ---- the VM's two NICs -------------------------------------------------------------------
+
+# nics: print "E1000_DEV VIRTIO_DEV", the guest's two wired NICs, found by
+# driver in the current namespace (they must be home: see nic_to_ns).
+nics()
+{
+	local d drv e1000="" virtio=""
+
+	for d in /sys/class/net/*; do
+		[[ -e $d/device/driver ]] || continue
+		drv=$(basename "$(readlink -f "$d/device/driver")")
+		case "$drv" in
+		e1000) e1000=${d##*/} ;;
+		virtio_net) virtio=${d##*/} ;;
+		esac
+	done
+	if [[ -z $e1000 || -z $virtio ]]; then
+		echo "nics: the e1000 and virtio-net NICs are not both in this namespace" >&2
+		return 1
+	fi
+	echo "$e1000 $virtio"
+}
+
+# nics_home: wait until both NICs are back in this namespace (a deleted
+# namespace hands its physical devices back asynchronously).
+nics_home()
+{
+	slowwait 10 nics >/dev/null
+}
+
+# nic_to_ns DEV NS: move DEV into NS, bring it up, and defer moving it back.
+nic_to_ns()
+{
+	local dev=$1 ns=$2
+
+	ip link set dev "$dev" netns "$ns" || return
+	defer nic_from_ns "$dev" "$ns"
+	ip -n "$ns" link set dev "$dev" up
+}
+
+# nic_from_ns DEV NS: move DEV from NS back to the initial namespace, down
+# and without addresses, as it was.
+nic_from_ns()
+{
+	local dev=$1 ns=$2
+
+	ip -n "$ns" link set dev "$dev" down 2>/dev/null
+	ip -n "$ns" addr flush dev "$dev" 2>/dev/null
+	ip -n "$ns" link set dev "$dev" netns 1
+}
+
+# link_has_carrier NS DEV: DEV in NS reports LOWER_UP.
+link_has_carrier()
+{
+	ip_ns "$1" -j link show dev "$2" |
+		jq -e '.[0].flags | index("LOWER_UP")' >/dev/null
+}
+
+# nic_wait_carrier NS DEV: wait (10 s) until DEV in NS has carrier.
+nic_wait_carrier()
+{
+	slowwait 10 link_has_carrier "$1" "$2"
+}
+
+# ---- counters ------------------------------------------------------------------------------
+
+# link_stats_get NS DEV rx|tx packets|bytes|dropped|errors|multicast
+link_stats_get()
+{
+	local ns=$1 dev=$2 dir=$3 stat=$4
+
+	ip_ns "$ns" -j -s link show dev "$dev" |
+		jq -e ".[0].stats64.$dir.$stat"
+}
+
+# ---- traffic -------------------------------------------------------------------------------
+
+# ping_do NS ADDR [ARGS...]: 3 pings, 0.2 s apart, 5 s deadline.
+ping_do()
+{
+	local ns=$1 addr=$2; shift 2
+
+	in_ns "$ns" ping -q -c 3 -i 0.2 -w 5 "$@" "$addr" >/dev/null
+}
+
+ping6_do()
+{
+	ping_do "$1" "$2" -6 "${@:3}"
+}
+
+# ---- capture -------------------------------------------------------------------------------
+
+# tcpdump_start NS DEV [FILTER...]: capture on DEV in NS ("" = here) with
+# -e -nn, and return once tcpdump is really listening. One capture at a
+# time; tcpdump_stop ends it, tcpdump_show prints it.
+TCPDUMP_PID=
+TCPDUMP_OUT=
+TCPDUMP_ERR=
+tcpdump_start()
+{
+	local ns=$1 dev=$2; shift 2
+
+	if [[ -n $TCPDUMP_PID ]]; then
+		echo "tcpdump_start: a capture is running already" >&2
+		return 1
+	fi
+	TCPDUMP_OUT=$(mktemp /tmp/vmux-tcpdump.XXXXXX)
+	TCPDUMP_ERR=$(mktemp /tmp/vmux-tcpdump-err.XXXXXX)
+	defer rm -f "$TCPDUMP_OUT" "$TCPDUMP_ERR"
+	local -a pre=()
+	[[ -n $ns ]] && pre=(ip netns exec "$ns")
+	# Not through a function: $! must be tcpdump itself (ip netns exec
+	# execs it) for tcpdump_stop's signal to reach it.
+	"${pre[@]}" tcpdump -i "$dev" -e -nn -l --immediate-mode -Z root "$@" \
+		>"$TCPDUMP_OUT" 2>"$TCPDUMP_ERR" &
+	TCPDUMP_PID=$!
+	defer tcpdump_stop
+	if ! slowwait 10 grep -q "listening on" "$TCPDUMP_ERR"; then
+		echo "tcpdump_start: tcpdump did not start on $dev:" >&2
+		cat "$TCPDUMP_ERR" >&2
+		tcpdump_stop
+		return 1
+	fi
+}
+
+# tcpdump_wait PATTERN [COUNT] [TIMEOUT_MS]: wait until the capture holds
+# COUNT (1) lines matching the extended regex PATTERN; frames are reported
+# asynchronously, so wait for what you expect before stopping.
+tcpdump_wait()
+{
+	local pattern=$1 count=${2:-1} timeout_ms=${3:-$WAIT_TIMEOUT}
+
+	busywait "$timeout_ms" until_counter_is ">= $count" \
+		grep -cE -- "$pattern" "$TCPDUMP_OUT" >/dev/null
+}
+
+# tcpdump_stop: end the capture (idempotent).
+tcpdump_stop()
+{
+	[[ -n $TCPDUMP_PID ]] || return 0
+	# TERM: background jobs of a script ignore INT; tcpdump exits
+	# cleanly on either.
+	kill -TERM "$TCPDUMP_PID" 2>/dev/null
+	wait "$TCPDUMP_PID" 2>/dev/null
+	TCPDUMP_PID=
+}
+
+# tcpdump_show: the captured frames, one per line (-e -nn text).
+tcpdump_show()
+{
+	cat "$TCPDUMP_OUT"
+}

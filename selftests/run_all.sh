@@ -1,0 +1,249 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Run the vmux selftests. Runs INSIDE the test VM (make selftest does
+# "selftests/vm/run -- selftests/run_all.sh"):
+#
+#   selftests/run_all.sh [TEST.sh...]
+#
+# Loads kmod/vmux.ko, runs each test script (default: the order in
+# selftests/TESTS, then any selftests/vmux_*.sh not listed there) under a
+# timeout, and after every step fails the step if the kernel log grew a
+# splat or the kernel picked up a taint other than O/E. Last, rmmod vmux
+# must succeed. Ends with "selftests: N passed, N failed, N skipped" and
+# exits 1 if anything failed.
+#
+# Environment: KSFT_TIMEOUT (per script, seconds, default 600),
+# VMUX_NO_MODULE=1 (do not load/unload vmux.ko: for harness development only),
+# VMUX_DMESG_LOG (where the kernel log is kept, default build/vm/dmesg.log).
+
+set -u
+
+top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
+cd "$top" || exit 1
+
+timeout_s=${KSFT_TIMEOUT:-600}
+dmesg_log=${VMUX_DMESG_LOG:-$top/build/vm/dmesg.log}
+ko=kmod/vmux.ko
+
+# The kernel's ways of saying it is broken (syzkaller's oops families).
+splat_re='BUG:|WARNING:|Oops|KASAN:|UBSAN:|KFENCE:|refcount_t:|'
+splat_re+='unregister_netdevice: waiting for|suspicious RCU usage|soft lockup|'
+splat_re+='hard LOCKUP|list_add corruption|list_del corruption|'
+splat_re+='general protection fault|kernel BUG|Call Trace:|'
+splat_re+='INFO: task .* blocked for more than|detected stall|ODEBUG:|'
+splat_re+='stack guard page|workqueue lockup|Kernel panic|kmemleak:.*new suspected'
+
+# O (out-of-tree module) and E (unsigned module) are expected of vmux.ko.
+taint_allowed=$(((1 << 12) | (1 << 13)))
+taint_letters=(P F S R M B U D A W C I O E L K X T N)
+taint_names=("proprietary module" "module force-loaded" "SMP unsafe"
+	"module force-unloaded" "machine check" "bad page" "user request"
+	"kernel died (oops)" "ACPI overridden" "warning" "staging driver"
+	"firmware workaround" "out-of-tree module" "unsigned module"
+	"soft lockup" "live patched" "auxiliary" "randstruct plugin" "test")
+
+n_pass=0
+n_fail=0
+n_skip=0
+taint_seen=0
+
+result()
+{
+	local name=$1 status=$2 why=${3:-}
+
+	printf "TEST: %-60s  [%s]\n" "$name" "$status"
+	[[ -n $why ]] && printf '%s\n' "$why" | sed 's/^/\t/'
+	case "$status" in
+	" OK ") n_pass=$((n_pass + 1)) ;;
+	FAIL) n_fail=$((n_fail + 1)) ;;
+	SKIP) n_skip=$((n_skip + 1)) ;;
+	esac
+}
+
+taint_describe()
+{
+	local t=$1 i out=""
+
+	for ((i = 0; i < ${#taint_letters[@]}; i++)); do
+		((t & (1 << i))) || continue
+		out+="${out:+, }${taint_letters[i]} (bit $i, $((1 << i)): ${taint_names[i]})"
+	done
+	echo "$out"
+}
+
+# kernel_check NAME: fail NAME if the kernel log grew a splat or the kernel
+# picked up a new taint bit beyond O and E since the last check.
+kernel_check()
+{
+	local name=$1 log hits t new why=""
+
+	# Read and clear in one syscall: nothing is lost between checks.
+	log=$(dmesg -c)
+	[[ -n $log ]] && printf '%s\n' "$log" >>"$dmesg_log"
+	hits=$(printf '%s\n' "$log" | grep -nE -- "$splat_re")
+	if [[ -n $hits ]]; then
+		# From the first hit on: the trace is what one needs.
+		why+="kernel log (full log: $dmesg_log):"$'\n'
+		why+=$(printf '%s\n' "$log" | sed -n "${hits%%:*},+60p")$'\n'
+	fi
+
+	t=$(</proc/sys/kernel/tainted)
+	new=$((t & ~taint_allowed & ~taint_seen))
+	taint_seen=$((taint_seen | t))
+	if ((new)); then
+		why+="kernel tainted $t: new $(taint_describe "$new")"
+	fi
+
+	[[ -n $why ]] && result "$name: kernel splat or taint" FAIL "$why"
+}
+
+finish()
+{
+	echo "selftests: $n_pass passed, $n_fail failed, $n_skip skipped"
+	((n_fail == 0))
+	exit
+}
+
+# --- which tests -----------------------------------------------------------
+
+tests=()
+if (($#)); then
+	tests=("$@")
+else
+	if [[ -r selftests/TESTS ]]; then
+		while read -r t _; do
+			[[ -z $t || $t == \#* ]] || tests+=("$t")
+		done <selftests/TESTS
+	fi
+	for t in selftests/vmux_*.sh; do
+		[[ -e $t ]] || continue
+		t=${t##*/}
+		if [[ " ${tests[*]} " != *" $t "* ]]; then
+			echo "# $t is not listed in selftests/TESTS: running it last"
+			tests+=("$t")
+		fi
+	done
+fi
+if ((${#tests[@]} == 0)); then
+	echo "run_all: no tests to run" >&2
+	exit 1
+fi
+
+mkdir -p "$(dirname "$dmesg_log")"
+echo "# vmux selftests on $(uname -r), $(nproc) CPU(s): ${tests[*]}"
+
+# Anything wrong before we start is the environment's fault, but wrong.
+kernel_check "boot"
+
+# --- the module ------------------------------------------------------------------
+
+loaded=0
+if [[ ${VMUX_NO_MODULE:-0} == 1 ]]; then
+	echo "# VMUX_NO_MODULE=1: not loading $ko"
+elif [[ ! -f $ko ]]; then
+	result "insmod $ko" FAIL "$ko is not built: run 'make kmod' (or 'make') first"
+	finish
+elif out=$(insmod "$ko" 2>&1); then
+	loaded=1
+	result "insmod $ko" " OK "
+	kernel_check "insmod $ko"
+else
+	result "insmod $ko" FAIL "$out"
+	kernel_check "insmod $ko"
+	finish
+fi
+
+# --- the tests -----------------------------------------------------------------------
+
+# nics_home: both NICs in the initial namespace (see lib.sh: nics).
+nics_home()
+{
+	local try
+
+	for ((try = 0; try < 100; try++)); do
+		bash -c 'source selftests/lib.sh && nics' >/dev/null 2>&1 && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+run_one()
+{
+	local t=$1 path out pid rc ok fail skip leftover
+
+	path=selftests/${t#selftests/}
+	if [[ ! -f $path ]]; then
+		result "$t" FAIL "no such test: $path"
+		return
+	fi
+	echo "# ---- $t"
+
+	out=$(mktemp /tmp/vmux-selftest.XXXXXX)
+	# timeout leads its own process group: on expiry it kills the whole
+	# group. Output goes to a file, echoed by tail, so a background
+	# process the script leaked cannot keep us waiting on a pipe.
+	timeout --kill-after=10 "$timeout_s" bash "$path" >"$out" 2>&1 &
+	pid=$!
+	tail -s 0.1 --pid="$pid" -n +1 -f "$out"
+	wait "$pid"
+	rc=$?
+	kill -TERM -- "-$pid" 2>/dev/null	# leftovers of the script
+
+	ok=$(grep -cE '^TEST: .*\[ OK \]$' "$out")
+	fail=$(grep -cE '^TEST: .*\[FAIL\]$' "$out")
+	skip=$(grep -cE '^TEST: .*\[SKIP\]$' "$out")
+	rm -f "$out"
+	n_pass=$((n_pass + ok))
+	n_fail=$((n_fail + fail))
+	n_skip=$((n_skip + skip))
+
+	case $rc in
+	0)
+		((ok + fail + skip)) || result "$t" " OK "
+		;;
+	1)
+		((fail)) || result "$t" FAIL "exited 1 without a [FAIL] line"
+		;;
+	4)
+		((ok + fail + skip)) || result "$t" SKIP
+		;;
+	124|137)
+		result "$t" FAIL "timed out after ${timeout_s}s (KSFT_TIMEOUT)"
+		;;
+	*)
+		result "$t" FAIL "exited $rc"
+		;;
+	esac
+
+	kernel_check "$t"
+
+	# The next script starts from a clean machine.
+	leftover=$(ip netns list | cut -d' ' -f1)
+	if [[ -n $leftover ]]; then
+		result "$t: cleanup" FAIL "namespaces left behind: $(echo "$leftover" | tr '\n' ' ')"
+		for ns in $leftover; do
+			ip netns del "$ns"
+		done
+	fi
+	if ! nics_home; then
+		result "$t: cleanup" FAIL "the NICs did not come back: $(cd /sys/class/net && echo *)"
+	fi
+}
+
+for t in "${tests[@]}"; do
+	run_one "$t"
+done
+
+# --- unload --------------------------------------------------------------------------------
+
+if ((loaded)); then
+	if out=$(rmmod vmux 2>&1); then
+		result "rmmod vmux" " OK "
+	else
+		result "rmmod vmux" FAIL "$out"$'\n'"$(lsmod | grep -E '^vmux ' || true)"
+	fi
+	kernel_check "rmmod vmux"
+fi
+
+finish

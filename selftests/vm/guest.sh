@@ -1,0 +1,57 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Runs inside the test VM, chrooted into the host's root (see selftests/vm/init),
+# with the checkout mounted read-write at $VMUX_TOP. Finishes the system set-up
+# (hostname, lo, the two NICs), runs the command selftests/vm/run left in
+# build/vm/cmd and writes its exit status to build/vm/result.
+
+set -u
+export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+export HOME=/root LC_ALL=C.UTF-8 TERM=dumb SHELL=/bin/bash
+unset LANG
+
+cd "$VMUX_TOP" || exit 1
+vmdir=build/vm
+
+mkdir -p /dev/pts /dev/shm
+# devtmpfs has no /dev/fd (bash's process substitution needs it): udev's job.
+ln -sfn /proc/self/fd /dev/fd
+ln -sfn /proc/self/fd/0 /dev/stdin
+ln -sfn /proc/self/fd/1 /dev/stdout
+ln -sfn /proc/self/fd/2 /dev/stderr
+mount -t devpts -o newinstance,ptmxmode=0666 devpts /dev/pts
+mount -t tmpfs tmpfs /dev/shm
+mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+mount -t bpf bpf /sys/fs/bpf 2>/dev/null
+
+hostname vmux-vm
+ip link set lo up
+
+# e1000 first so that it is eth0 (no udev here: kernel names).
+modprobe e1000 && modprobe virtio_net ||
+	echo "vmux-vm: loading the NIC drivers failed"
+
+nics_up()
+{
+	local n=0 d
+
+	for d in /sys/class/net/*/device/driver; do
+		[[ -e $d ]] && n=$((n + 1))
+	done
+	((n >= 2))
+}
+for _ in $(seq 100); do
+	nics_up && break
+	sleep 0.1
+done
+nics_up || echo "vmux-vm: the two NICs did not appear: $(ls /sys/class/net)"
+
+: >"$vmdir/dmesg.log"
+bash "$vmdir/cmd"
+rc=$?
+
+dmesg >>"$vmdir/dmesg.log"
+echo "$rc" >"$vmdir/result.tmp" && mv "$vmdir/result.tmp" "$vmdir/result"
+sync
+exit "$rc"
