@@ -265,9 +265,12 @@ void vmux_dellink(struct net_device *dev, struct list_head *head)
 	struct vmux_dev *vdev = vmux_priv(dev);
 	struct vmux_port *port = vdev->port;
 
-	vmux_kind_ops(vdev->kind)->del_keys(vdev);
+	/* Off the list first: del_keys may change the lower (passthru MAC
+	 * restore), whose events must no longer reach this child.
+	 */
 	list_del_rcu(&vdev->list);
 	WRITE_ONCE(port->count[vdev->kind], port->count[vdev->kind] - 1);
+	vmux_kind_ops(vdev->kind)->del_keys(vdev);
 	netdev_upper_dev_unlink(vdev->lower, dev);
 	unregister_netdevice_queue(dev, head);
 }

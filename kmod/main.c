@@ -10,7 +10,8 @@
 #include "vmux.h"
 
 static const struct vmux_kind_ops *const vmux_kinds[__VMUX_T_MAX] = {
-	[VMUX_T_VLAN]	= &vmux_vlan_kind,
+	[VMUX_T_VLAN]		= &vmux_vlan_kind,
+	[VMUX_T_MACVLAN]	= &vmux_macvlan_kind,
 };
 
 const struct vmux_kind_ops *vmux_kind_ops(enum vmux_kind kind)
@@ -61,3 +62,4 @@ MODULE_AUTHOR("vmux developers");
 MODULE_DESCRIPTION("VLAN, MACVlan and IPVlan sub-devices sharing one port per lower device");
 MODULE_VERSION(VMUX_VERSION);
 MODULE_ALIAS_RTNL_LINK(VMUX_KIND_VLAN);
+MODULE_ALIAS_RTNL_LINK(VMUX_KIND_MACVLAN);

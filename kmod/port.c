@@ -56,6 +56,7 @@ static void vmux_port_free(struct vmux_port *port)
 {
 	int p, b;
 
+	vmux_macvlan_port_free(port);
 	for (p = 0; p < VMUX_VLAN_PROTO_NUM; p++)
 		for (b = 0; b < VMUX_VLAN_BLOCKS; b++)
 			kfree(port->vlans[p][b]);
@@ -72,6 +73,11 @@ struct vmux_port *vmux_port_get(struct net_device *lower,
 
 	ASSERT_RTNL();
 	port = vmux_port_rtnl(lower);
+	if (port && port->passthru) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "Lower device is taken by a passthru vmux_macvlan device");
+		return ERR_PTR(-EBUSY);
+	}
 	if (port)
 		return port;
 
@@ -90,6 +96,12 @@ struct vmux_port *vmux_port_get(struct net_device *lower,
 	}
 	port->dev = lower;
 	INIT_LIST_HEAD(&port->children);
+	err = vmux_macvlan_port_init(port);
+	if (err) {
+		free_percpu(port->drops);
+		kfree(port);
+		return ERR_PTR(err);
+	}
 
 	err = netdev_rx_handler_register(lower, vmux_port_rx, port);
 	if (err) {
@@ -111,8 +123,9 @@ void vmux_port_put_unused(struct vmux_port *port)
 	vmux_port_free(port);
 }
 
-/* Demux in the order of DESIGN.md: VLAN tag, then (later kinds) MAC and IP,
- * and everything else to the lower's own stack.
+/* Demux in the order of DESIGN.md: VLAN tag, then MAC (and later IP), and
+ * everything else to the lower's own stack. A tagged frame no vmux_vlan
+ * takes still goes through the MAC step: VLANs stacked on a macvlan.
  */
 static rx_handler_result_t vmux_port_rx(struct sk_buff **pskb)
 {
@@ -125,17 +138,24 @@ static rx_handler_result_t vmux_port_rx(struct sk_buff **pskb)
 
 	port = rcu_dereference(skb->dev->rx_handler_data);
 
-	if (skb_vlan_tag_present(skb)) {
-		if (READ_ONCE(port->count[VMUX_T_VLAN])) {
-			res = vmux_vlan_rx(port, pskb);
-			if (res != RX_HANDLER_PASS)
-				return res;
-			skb = *pskb;
-		}
-		/* The core drops a tagged frame nobody took (OTHERHOST). */
-		if (skb_vlan_tag_get_id(skb))
-			vmux_port_drop(port, VMUX_DROP_NO_CHILD);
+	if (skb_vlan_tag_present(skb) && READ_ONCE(port->count[VMUX_T_VLAN])) {
+		res = vmux_vlan_rx(port, pskb);
+		if (res != RX_HANDLER_PASS)
+			return res;
+		skb = *pskb;
 	}
+	if (READ_ONCE(port->count[VMUX_T_MACVLAN])) {
+		res = vmux_macvlan_rx(port, pskb);
+		if (res != RX_HANDLER_PASS)
+			return res;
+		skb = *pskb;
+		/* Group frames went to the queue or inline: not unclaimed. */
+		if (is_multicast_ether_addr(eth_hdr(skb)->h_dest))
+			return RX_HANDLER_PASS;
+	}
+	/* The core drops a tagged frame nobody took (OTHERHOST). */
+	if (skb_vlan_tag_present(skb) && skb_vlan_tag_get_id(skb))
+		vmux_port_drop(port, VMUX_DROP_NO_CHILD);
 	return RX_HANDLER_PASS;
 }
 

@@ -8,6 +8,9 @@
 
 #include <linux/netdevice.h>
 #include <linux/if_vlan.h>
+#include <linux/rhashtable.h>
+#include <linux/skbuff.h>
+#include <linux/workqueue.h>
 #include <linux/u64_stats_sync.h>
 #include <net/rtnetlink.h>
 #include <linux/vmux.h>
@@ -16,6 +19,7 @@
 
 enum vmux_kind {
 	VMUX_T_VLAN,
+	VMUX_T_MACVLAN,
 	__VMUX_T_MAX,
 };
 
@@ -33,6 +37,12 @@ enum {
 	VMUX_VLAN_BLOCKS = VLAN_N_VID / VMUX_VLAN_BLOCK_LEN,
 };
 
+enum {
+	VMUX_MC_FILTER_BITS = 8,
+	VMUX_MC_FILTER_SZ = 1 << VMUX_MC_FILTER_BITS,
+	VMUX_SOURCE_HASH_BITS = 8,
+};
+
 struct vmux_dev;
 
 struct vmux_port {
@@ -43,7 +53,20 @@ struct vmux_port {
 	/* blocks are published with smp_store_release, freed with the port */
 	struct vmux_dev __rcu **vlans[VMUX_VLAN_PROTO_NUM][VMUX_VLAN_BLOCKS];
 	unsigned long __percpu *drops;		/* [__VMUX_DROP_MAX] */
-	struct rcu_head rcu;
+
+	/* macvlan: UP children by MAC (rhashtable: O(1) at any size) */
+	struct rhashtable macs;
+	struct hlist_head *sources;		/* source-mode MACs, lazily */
+	unsigned int nr_sources;		/* entries in @sources */
+	bool passthru;				/* one passthru child owns all */
+	bool addr_change;			/* we are changing the lower MAC */
+	u8 perm_addr[ETH_ALEN];			/* lower MAC to restore */
+	DECLARE_BITMAP(mc_filter, VMUX_MC_FILTER_SZ);
+	DECLARE_BITMAP(bc_filter, VMUX_MC_FILTER_SZ);	/* queued, not inline */
+	int bc_cutoff;
+	u32 bc_queue_len_used;
+	struct sk_buff_head bc_queue;
+	struct work_struct bc_work;
 };
 
 struct vmux_pcpu_stats {
@@ -78,6 +101,18 @@ struct vmux_vlan {
 	u8 lower_addr[ETH_ALEN];		/* lower MAC seen last */
 };
 
+struct vmux_macvlan {
+	struct rhash_head node;			/* in port->macs while UP */
+	u8 key[ETH_ALEN];			/* the hashed address */
+	u32 mode;				/* VMUX_MACVLAN_MODE_* */
+	u16 flags;				/* VMUX_MACVLAN_FLAG_* */
+	u32 bc_queue_len_req;
+	unsigned int nr_sources;
+	netdev_features_t set_features;
+	DECLARE_BITMAP(mc_filter, VMUX_MC_FILTER_SZ);
+	struct hlist_head pending;		/* sources to publish at attach */
+};
+
 /* netdev_priv() of every vmux device, whatever its kind. */
 struct vmux_dev {
 	struct net_device *dev;
@@ -89,6 +124,7 @@ struct vmux_dev {
 	struct vmux_pcpu_stats __percpu *stats;
 	union {
 		struct vmux_vlan vlan;
+		struct vmux_macvlan mv;
 	};
 };
 
@@ -108,6 +144,7 @@ struct vmux_kind_ops {
 };
 
 extern const struct vmux_kind_ops vmux_vlan_kind;
+extern const struct vmux_kind_ops vmux_macvlan_kind;
 
 static inline struct vmux_dev *vmux_priv(const struct net_device *dev)
 {
@@ -149,6 +186,12 @@ extern const struct ethtool_ops vmux_ethtool_ops;
 rx_handler_result_t vmux_vlan_rx(struct vmux_port *port, struct sk_buff **pskb);
 struct vmux_dev *vmux_vlan_lookup_rcu(struct vmux_port *port, __be16 proto,
 				      u16 vid);
+
+/* macvlan.c */
+int vmux_macvlan_port_init(struct vmux_port *port);
+void vmux_macvlan_port_free(struct vmux_port *port);
+rx_handler_result_t vmux_macvlan_rx(struct vmux_port *port,
+				    struct sk_buff **pskb);
 
 /* main.c */
 const struct vmux_kind_ops *vmux_kind_ops(enum vmux_kind kind);
