@@ -226,6 +226,15 @@ run_one()
 			ip netns del "$ns"
 		done
 	fi
+	leftover=$(ip -d -j link show | jq -r '.[] |
+		select((.linkinfo.info_kind // "") | test("^(vmux_|vlan$|macvlan$|ipvlan$)")) |
+		.ifname')
+	if [[ -n $leftover ]]; then
+		result "$t: cleanup" FAIL "devices left behind: $(echo "$leftover" | tr '\n' ' ')"
+		for dev in $leftover; do
+			ip link del "$dev" 2>/dev/null
+		done
+	fi
 	if ! nics_home; then
 		result "$t: cleanup" FAIL "the NICs did not come back: $(cd /sys/class/net && echo *)"
 	fi
