@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: GPL-2.0
+//
+// Every usage error names its culprit; table-driven.
+
+#include <catch2/catch.hpp>
+
+#include <fmt/format.h>
+
+#include "helpers.hpp"
+#include "link_args.hpp"
+
+using namespace vmux;
+using Op = LinkRequest::Op;
+
+namespace {
+
+struct Case {
+	Op op;
+	std::initializer_list<std::string_view> words;
+	std::string_view error;
+};
+
+const Case cases[] = {
+	// generic
+	{Op::add, {"link", "eth0", "name", "v10"},
+	 "Not enough information: \"type\" argument is required"},
+	{Op::add, {"link", "eth0", "name", "a", "name", "b", "type", "vlan", "id", "1"},
+	 "Error: either \"name\" is duplicate, or \"b\" is a garbage."},
+	{Op::add, {"x", "y", "type", "vlan"}, "Error: either \"name\" is duplicate, or \"y\" is a garbage."},
+	{Op::add, {"link", "eth0", "mtu", "1400", "mtu", "1500", "type", "vlan"},
+	 "Error: duplicate \"mtu\": \"1500\" is the second value."},
+	{Op::add, {"link", "eth0", "mtu", "big", "type", "vlan"},
+	 "Error: argument \"big\" is wrong: Invalid \"mtu\" value"},
+	{Op::add, {"link", "eth0", "txqlen", "-1", "type", "vlan"},
+	 "Error: argument \"-1\" is wrong: Invalid \"txqueuelen\" value"},
+	{Op::add, {"link", "eth0", "address", "zz:00", "type", "vlan"},
+	 "Error: argument \"zz:00\" is wrong: invalid lladdr"},
+	{Op::add, {"link", "eth0", "type", "veth"},
+	 "Error: argument \"veth\" is wrong: unknown link type, must be \"vlan\", \"macvlan\" or \"ipvlan\""},
+	{Op::add, {"link", "eth0", "type"}, "Command line is not complete. Try option \"help\""},
+	{Op::add, {"link"}, "Command line is not complete. Try option \"help\""},
+	{Op::add, {"link", "eth0", "n", "x", "type", "vlan"},
+	 "Error: argument \"n\" is wrong: ambiguous, could be \"name\" or \"netns\""},
+	{Op::set, {"mtu", "1400"}, "Not enough information: \"dev\" argument is required."},
+	{Op::set, {"v10", "link", "eth0"}, "Error: argument \"link\" is wrong: not an option of \"link set\""},
+	{Op::set, {"v10", "v11"}, "Error: either \"dev\" is duplicate, or \"v11\" is a garbage."},
+	{Op::set, {"v10", "up", "down"}, "Error: duplicate \"up/down\": \"down\" is the second value."},
+	// vlan
+	{Op::add, {"link", "eth0", "type", "vlan", "id", "4095"},
+	 "Error: argument \"4095\" is wrong: id must be 0-4094"},
+	{Op::add, {"link", "eth0", "type", "vlan", "id", "ten"},
+	 "Error: argument \"ten\" is wrong: id must be 0-4094"},
+	{Op::add, {"link", "eth0", "type", "vlan", "id"},
+	 "Command line is not complete. Try option \"help\""},
+	{Op::add, {"link", "eth0", "type", "vlan", "id", "1", "protocol", "802.1x"},
+	 "Error: argument \"802.1x\" is wrong: protocol must be \"802.1Q\" or \"802.1ad\""},
+	{Op::add, {"link", "eth0", "type", "vlan", "id", "1", "reorder_hdr", "yes"},
+	 "Error: argument \"yes\" is wrong: reorder_hdr must be \"on\" or \"off\""},
+	{Op::add, {"link", "eth0", "type", "vlan", "id", "1", "ingress-qos-map", "1"},
+	 "Error: argument \"1\" is wrong: ingress-qos-map must be FROM:TO [ FROM:TO ... ]"},
+	{Op::add, {"link", "eth0", "type", "vlan", "id", "1", "egress", "1:x"},
+	 "Error: argument \"1:x\" is wrong: egress-qos-map must be FROM:TO [ FROM:TO ... ]"},
+	{Op::add, {"link", "eth0", "type", "vlan", "id", "1", "mode", "l2"},
+	 "Error: argument \"mode\" is wrong: unknown vlan option, try \"vmux link help vlan\""},
+	// macvlan
+	{Op::add, {"link", "eth0", "type", "macvlan", "mode", "hairpin"},
+	 "Error: argument \"hairpin\" is wrong: mode must be \"private\", \"vepa\", \"bridge\", "
+	 "\"passthru\" or \"source\""},
+	{Op::add, {"link", "eth0", "type", "macvlan", "flag", "promisc"},
+	 "Error: argument \"promisc\" is wrong: flag must be \"nopromisc\", \"nodst\" or \"null\""},
+	{Op::add, {"link", "eth0", "type", "macvlan", "mode", "bridge", "nopromisc"},
+	 "Error: argument \"nopromisc\" is wrong: only valid with \"mode passthru\""},
+	{Op::set, {"mv0", "type", "macvlan", "flag", "nopromisc"},
+	 "Error: argument \"nopromisc\" is wrong: only valid with \"mode passthru\""},
+	{Op::add, {"link", "eth0", "type", "macvlan", "bcqueuelen", "-1"},
+	 "Error: argument \"-1\" is wrong: bcqueuelen must be 0-4294967295"},
+	{Op::add, {"link", "eth0", "type", "macvlan", "bclim", "2147483648"},
+	 "Error: argument \"2147483648\" is wrong: bclim must be -2147483648..2147483647"},
+	{Op::add, {"link", "eth0", "type", "macvlan", "macaddr", "add", "02:00:00:00:00"},
+	 "Error: argument \"02:00:00:00:00\" is wrong: invalid MAC address"},
+	{Op::add, {"link", "eth0", "type", "macvlan", "macaddr", "replace"},
+	 "Error: argument \"replace\" is wrong: macaddr must be \"add\", \"del\", \"set\" or \"flush\""},
+	{Op::add, {"link", "eth0", "type", "macvlan", "bc", "1"},
+	 "Error: argument \"bc\" is wrong: ambiguous, could be \"bcqueuelen\" or \"bclim\""},
+	// ipvlan
+	{Op::add, {"link", "eth0", "type", "ipvlan", "mode", "l4"},
+	 "Error: argument \"l4\" is wrong: mode must be \"l2\", \"l3\" or \"l3s\""},
+	{Op::add, {"link", "eth0", "type", "ipvlan", "private", "vepa"},
+	 "Error: argument \"vepa\" is wrong: only one FLAGS word may be given"},
+};
+
+} // namespace
+
+TEST_CASE("usage errors")
+{
+	for (const Case &c : cases) {
+		test::Line line(c.words);
+		Args args = line.args();
+
+		INFO(fmt::format("{}", fmt::join(c.words, " ")));
+		CHECK_THROWS_AS(parse_link_args(c.op, args), UsageError);
+		args = line.args();
+		CHECK_THROWS_WITH(parse_link_args(c.op, args), std::string(c.error));
+	}
+}
+
+TEST_CASE("on set, id and protocol are sent: the kernel refuses a change")
+{
+	test::Line line({"v10", "type", "vlan", "id", "11", "protocol", "802.1ad"});
+	Args args = line.args();
+
+	CHECK_NOTHROW(parse_link_args(Op::set, args));
+}

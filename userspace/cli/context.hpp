@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: GPL-2.0
+//
+// What every command gets: the global options and the netlink socket.
+
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "args.hpp"
+#include "netlink.hpp"
+#include "printer.hpp"
+
+namespace vmux {
+
+struct Options {
+	bool details = false;
+	bool json = false;
+	bool pretty = false;
+	int stats = 0;
+};
+
+class Context {
+public:
+	explicit Context(Options opts) : opts(opts) {}
+
+	// Opened on first use, then shared by every command (one socket for a
+	// whole batch).
+	Netlink &netlink();
+	Printer printer() const { return Printer(opts.json, opts.pretty); }
+
+	// Send a request; the kernel's warning, if any, goes to stderr.
+	void request(const Message &msg);
+
+	const Options opts;
+
+private:
+	std::optional<Netlink> netlink_;
+};
+
+// stdout and stderr of the CLI.
+void emit(std::string_view text);
+void emit_error(std::string_view line);
+
+// A command: the words after its name. Returns the exit status.
+using CommandFn = int (*)(Context &ctx, Args &args);
+
+struct Command {
+	std::string_view name;
+	CommandFn run;
+};
+
+// Run the command the next word names (unique abbreviations accepted).
+int dispatch(std::span<const Command> table, std::string_view object, Context &ctx, Args &args);
+
+} // namespace vmux

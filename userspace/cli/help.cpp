@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: GPL-2.0
+//
+// vmux help; vmux link help [ KIND ]. The kinds' parts come from their
+// option tables.
+
+#include <fmt/format.h>
+
+#include "commands.hpp"
+#include "kinds/kind.hpp"
+
+namespace vmux {
+
+std::string usage_text()
+{
+	return "Usage: vmux [ OPTIONS ] OBJECT { COMMAND | help }\n"
+	       "where  OBJECT := { link | help }\n"
+	       "       OPTIONS := { -V[ersion] | -d[etails] | -j[son] | -p[retty] |\n"
+	       "                    -s[tatistics] | -n[etns] NAME | -h[elp] }\n";
+}
+
+static std::string kind_list()
+{
+	std::vector<std::string_view> names;
+
+	for (const Kind *kind : kinds())
+		names.push_back(kind->name);
+	return fmt::format("{{ {} }}", fmt::join(names, " | "));
+}
+
+std::string link_usage_text()
+{
+	return fmt::format(
+		"Usage: vmux link add link DEV [ name ] NAME\n"
+		"\t\t[ mtu MTU ] [ address LLADDR ] [ txqueuelen PACKETS ]\n"
+		"\t\t[ netns {{ PID | NAME }} ] [ link-netns NAME ]\n"
+		"\t\ttype TYPE [ ARGS ]\n"
+		"\n"
+		"\tvmux link set {{ DEVICE | dev DEVICE }} [ {{ up | down }} ]\n"
+		"\t\t[ mtu MTU ] [ address LLADDR ] [ txqueuelen PACKETS ]\n"
+		"\t\t[ name NEWNAME ] [ netns {{ PID | NAME }} ]\n"
+		"\t\t[ type TYPE ARGS ]\n"
+		"\n"
+		"\tvmux link delete {{ DEVICE | dev DEVICE }}\n"
+		"\n"
+		"\tvmux link show [ [ dev ] DEVICE ] [ type TYPE ]\n"
+		"\n"
+		"\tvmux link help [ TYPE ]\n"
+		"\n"
+		"TYPE := {}  (also as vmux_TYPE)\n",
+		kind_list());
+}
+
+int cmd_help(Context &, Args &)
+{
+	emit(usage_text());
+	return 0;
+}
+
+int link_help(Context &, Args &args)
+{
+	if (args.empty()) {
+		emit(link_usage_text());
+		return 0;
+	}
+	const Kind &kind = kind_named(args.next());
+	if (!args.empty())
+		throw garbage_arg(kind.name, args.next());
+	emit(kind_help(kind));
+	return 0;
+}
+
+} // namespace vmux

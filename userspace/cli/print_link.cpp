@@ -1,0 +1,333 @@
+// SPDX-License-Identifier: GPL-2.0
+//
+// Field for field the order, words and spacing of print_linkinfo() in
+// iproute2 6.1 ip/ipaddress.c, so that text and JSON match ip's.
+
+#include "print_link.hpp"
+
+#include <algorithm>
+#include <linux/if.h>
+#include <linux/if_arp.h>
+
+#include "args.hpp"
+#include "kinds/kind.hpp"
+
+namespace vmux {
+namespace {
+
+// Returns whether the lower is down (ip's "M-DOWN").
+bool print_name_and_link(Printer &out, const LinkInfo &link, const LinkInfo *lower)
+{
+	std::string name = link.name;
+	bool lower_down = false;
+
+	if (link.link && *link.link == 0) {
+		out.null(Out::json, "link", "");
+		name += "@NONE";
+	} else if (link.link && link.link_netnsid) {
+		// The lower is in another netns: only its index means something.
+		out.print(Out::json, "link_index", "", *link.link);
+		name += fmt::format("@if{}", *link.link);
+	} else if (link.link) {
+		std::string lower_name = lower ? lower->name : fmt::format("if{}", *link.link);
+
+		out.print(Out::json, "link", "", lower_name);
+		name += "@" + lower_name;
+		lower_down = !lower || !(lower->flags & IFF_UP);
+	}
+	out.print(Out::json, "ifname", "", link.name);
+	out.print(Out::text, "", "{}: ", name);
+	return lower_down;
+}
+
+void print_flags(Printer &out, unsigned int flags, bool lower_down)
+{
+	static constexpr struct {
+		unsigned int flag;
+		std::string_view name;
+	} names[] = {
+		{IFF_LOOPBACK, "LOOPBACK"}, {IFF_BROADCAST, "BROADCAST"},
+		{IFF_POINTOPOINT, "POINTOPOINT"}, {IFF_MULTICAST, "MULTICAST"},
+		{IFF_NOARP, "NOARP"}, {IFF_ALLMULTI, "ALLMULTI"}, {IFF_PROMISC, "PROMISC"},
+		{IFF_MASTER, "MASTER"}, {IFF_SLAVE, "SLAVE"}, {IFF_DEBUG, "DEBUG"},
+		{IFF_DYNAMIC, "DYNAMIC"}, {IFF_AUTOMEDIA, "AUTOMEDIA"}, {IFF_PORTSEL, "PORTSEL"},
+		{IFF_NOTRAILERS, "NOTRAILERS"}, {IFF_UP, "UP"}, {IFF_LOWER_UP, "LOWER_UP"},
+		{IFF_DORMANT, "DORMANT"}, {IFF_ECHO, "ECHO"},
+	};
+
+	out.open_array("flags", "<");
+	if ((flags & IFF_UP) && !(flags & IFF_RUNNING)) {
+		out.print(Out::any, "", "{}", "NO-CARRIER");
+		out.text(",");
+	}
+	flags &= ~IFF_RUNNING;
+	for (const auto &[flag, name] : names) {
+		if (!(flags & flag))
+			continue;
+		flags &= ~flag;
+		out.print(Out::any, "", "{}", name);
+		if (flags)
+			out.text(",");
+	}
+	if (flags)
+		out.print(Out::any, "", "{}", fmt::format("{:x}", flags));
+	if (lower_down) {
+		out.text(",");
+		out.print(Out::any, "", "{}", "M-DOWN");
+	}
+	out.close_array("> ");
+}
+
+void print_operstate(Printer &out, std::uint8_t state)
+{
+	static constexpr std::string_view names[] = {
+		"UNKNOWN", "NOTPRESENT", "DOWN", "LOWERLAYERDOWN", "TESTING", "DORMANT", "UP",
+	};
+
+	if (state < std::size(names))
+		out.print(Out::any, "operstate", "state {} ", names[state]);
+	else
+		out.print(Out::any, "operstate_index", "state {:#x} ", state);
+}
+
+void print_linkmode(Printer &out, std::uint8_t mode)
+{
+	static constexpr std::string_view names[] = {"DEFAULT", "DORMANT"};
+
+	if (mode < std::size(names))
+		out.print(Out::any, "linkmode", "mode {} ", names[mode]);
+	else
+		out.print(Out::any, "linkmode_index", "mode {} ", mode);
+}
+
+// ll_type_n2a() for the link types a vmux device or its lower can have.
+std::string link_type_name(unsigned int type)
+{
+	switch (type) {
+	case ARPHRD_ETHER: return "ether";
+	case ARPHRD_LOOPBACK: return "loopback";
+	case ARPHRD_INFINIBAND: return "infiniband";
+	case ARPHRD_NONE: return "none";
+	case ARPHRD_VOID: return "void";
+	default: return fmt::format("[{}]", type);
+	}
+}
+
+void print_addresses(Printer &out, const LinkInfo &link)
+{
+	out.print(Out::any, "link_type", "    link/{} ", link_type_name(link.type));
+	if (!link.address.empty())
+		out.print(Out::any, "address", "{}", format_lladdr(link.address));
+	if (!link.broadcast.empty()) {
+		if (link.flags & IFF_POINTOPOINT) {
+			out.text(" peer ");
+			out.print(Out::json, "link_pointtopoint", "", true);
+		} else {
+			out.text(" brd ");
+		}
+		out.print(Out::any, "broadcast", "{}", format_lladdr(link.broadcast));
+	}
+	if (link.link_netnsid) {
+		std::int32_t id = *link.link_netnsid;
+
+		out.print(Out::json, "link_netnsid", "", id);
+		if (id >= 0)
+			out.print(Out::text, "", " link-netnsid {}", id);
+		else
+			out.text(" link-netnsid unknown");
+	}
+}
+
+void print_linkinfo(Printer &out, const LinkInfo &link)
+{
+	const Kind *kind = find_kind(link.kind);
+
+	out.open_object("linkinfo");
+	out.nl();
+	out.print(Out::any, "info_kind", "    {} ", link.kind);
+	if (kind) {
+		out.open_object("info_data");
+		if (link.info_data)
+			print_kind_data(*kind, *link.info_data, out);
+		out.close_object();
+	}
+	out.close_object();
+}
+
+void print_addr_gen_mode(Printer &out, std::uint8_t mode)
+{
+	static constexpr std::string_view names[] = {"eui64", "none", "stable_secret", "random"};
+
+	if (mode < std::size(names))
+		out.print(Out::any, "inet6_addr_gen_mode", "addrgenmode {} ", names[mode]);
+	else
+		out.print(Out::any, "inet6_addr_gen_mode", "addrgenmode {} ",
+			  fmt::format("{:#04x}", mode));
+}
+
+void print_details(Printer &out, const LinkInfo &link)
+{
+	const struct {
+		const std::optional<std::uint32_t> &value;
+		std::string_view key;
+		std::string_view text;	// ip's spacing, warts included
+	} limits[] = {
+		{link.promiscuity, "promiscuity", " promiscuity "},
+		{link.allmulti, "allmulti", " allmulti "},
+		{link.min_mtu, "min_mtu", "minmtu "},
+		{link.max_mtu, "max_mtu", "maxmtu "},
+	}, queues[] = {
+		{link.num_tx_queues, "num_tx_queues", "numtxqueues "},
+		{link.num_rx_queues, "num_rx_queues", "numrxqueues "},
+		{link.gso_max_size, "gso_max_size", "gso_max_size "},
+		{link.gso_max_segs, "gso_max_segs", "gso_max_segs "},
+		{link.tso_max_size, "tso_max_size", "tso_max_size "},
+		{link.tso_max_segs, "tso_max_segs", "tso_max_segs "},
+		{link.gro_max_size, "gro_max_size", "gro_max_size "},
+	};
+	auto print_all = [&](const auto &fields) {
+		for (const auto &field : fields) {
+			if (!field.value)
+				continue;
+			out.text(field.text);
+			out.print(Out::any, field.key, "{} ", *field.value);
+		}
+	};
+
+	print_all(limits);
+	if (!link.kind.empty())
+		print_linkinfo(out, link);
+	if (link.addr_gen_mode)
+		print_addr_gen_mode(out, *link.addr_gen_mode);
+	print_all(queues);
+}
+
+// ip's size_columns(): a column is as wide as its widest number.
+template <std::size_t N>
+void size_columns(std::array<std::size_t, N> &cols, const std::array<std::uint64_t, N> &values)
+{
+	for (std::size_t i = 0; i < N; i++)
+		cols[i] = std::max(cols[i], fmt::formatted_size("{}", values[i]));
+}
+
+void print_stats_text(Printer &out, const rtnl_link_stats64 &s)
+{
+	const std::array<std::uint64_t, 7> rx = {s.rx_bytes, s.rx_packets, s.rx_errors,
+						 s.rx_dropped, s.rx_missed_errors, s.multicast,
+						 s.rx_compressed};
+	const std::array<std::uint64_t, 7> tx = {s.tx_bytes, s.tx_packets, s.tx_errors,
+						 s.tx_dropped, s.tx_carrier_errors, s.collisions,
+						 s.tx_compressed};
+	// The widths of ip's headers, longest of -s and -s -s.
+	std::array<std::size_t, 7> cols = {10, 7, 6, 7, 7, 7, 10};
+
+	size_columns(cols, rx);
+	size_columns(cols, tx);
+
+	auto block = [&](std::string_view dir, const std::array<std::uint64_t, 7> &v,
+			 std::string_view c4, std::string_view c5) {
+		out.text(fmt::format("    {}: {:>{}} {:>{}} {:>{}} {:>{}} {:>{}} {:>{}} {:>{}}\n", dir,
+				     "bytes", cols[0] - 4, "packets", cols[1], "errors", cols[2],
+				     "dropped", cols[3], c4, cols[4], c5, cols[5],
+				     v[6] ? "compressed" : "", cols[6]));
+		out.text("    ");
+		for (std::size_t i = 0; i < 6 + (v[6] != 0); i++)
+			out.text(fmt::format("{:>{}} ", v[i], cols[i]));
+	};
+	block("RX", rx, "missed", "mcast");
+	out.nl();
+	block("TX", tx, "carrier", "collsns");
+}
+
+void print_stats_json(Printer &out, const rtnl_link_stats64 &s)
+{
+	out.open_object("stats64");
+	out.open_object("rx");
+	out.print(Out::json, "bytes", "", s.rx_bytes);
+	out.print(Out::json, "packets", "", s.rx_packets);
+	out.print(Out::json, "errors", "", s.rx_errors);
+	out.print(Out::json, "dropped", "", s.rx_dropped);
+	out.print(Out::json, "over_errors", "", s.rx_over_errors);
+	out.print(Out::json, "multicast", "", s.multicast);
+	if (s.rx_compressed)
+		out.print(Out::json, "compressed", "", s.rx_compressed);
+	out.close_object();
+	out.open_object("tx");
+	out.print(Out::json, "bytes", "", s.tx_bytes);
+	out.print(Out::json, "packets", "", s.tx_packets);
+	out.print(Out::json, "errors", "", s.tx_errors);
+	out.print(Out::json, "dropped", "", s.tx_dropped);
+	out.print(Out::json, "carrier_errors", "", s.tx_carrier_errors);
+	out.print(Out::json, "collisions", "", s.collisions);
+	if (s.tx_compressed)
+		out.print(Out::json, "compressed", "", s.tx_compressed);
+	out.close_object();
+	out.close_object();
+}
+
+// vmux's addition: "vmux drops: no_child N ..." / "vmux_drops": {"dev": {..}}.
+void print_drops(Printer &out, std::string_view key, std::string_view title,
+		 const DropCounters &drops)
+{
+	out.nl();
+	out.text(fmt::format("    {}:", title));
+	out.open_object(key);
+	for (std::size_t reason = 0; reason < drops.size(); reason++) {
+		out.text(fmt::format(" {}", drop_reason_name(reason)));
+		out.print(Out::any, drop_reason_name(reason), " {}", drops[reason]);
+	}
+	out.close_object();
+}
+
+void print_statistics(Printer &out, const LinkInfo &link)
+{
+	if (link.stats64) {
+		out.nl();
+		if (out.json())
+			print_stats_json(out, *link.stats64);
+		else
+			print_stats_text(out, *link.stats64);
+	}
+	if (!link.dev_drops && !link.port_drops)
+		return;
+	out.open_object("vmux_drops");
+	if (link.dev_drops)
+		print_drops(out, "dev", "vmux drops", *link.dev_drops);
+	if (link.port_drops)
+		print_drops(out, "port", "vmux port drops", *link.port_drops);
+	out.close_object();
+}
+
+} // namespace
+
+void print_link(Printer &out, const LinkInfo &link, const LinkInfo *lower, const ShowOptions &opts)
+{
+	out.open_object();
+	if (link.deleted)
+		out.print(Out::any, "deleted", "Deleted ", true);
+	out.print(Out::any, "ifindex", "{}: ", link.ifindex);
+	print_flags(out, link.flags, print_name_and_link(out, link, lower));
+	if (link.mtu)
+		out.print(Out::any, "mtu", "mtu {} ", *link.mtu);
+	if (link.qdisc)
+		out.print(Out::any, "qdisc", "qdisc {} ", *link.qdisc);
+	if (link.operstate)
+		print_operstate(out, *link.operstate);
+	if (link.linkmode)
+		print_linkmode(out, *link.linkmode);
+	if (link.group)
+		out.print(Out::any, "group", "group {} ",
+			  *link.group ? std::to_string(*link.group) : "default");
+	if (link.txqlen && *link.txqlen)
+		out.print(Out::any, "txqlen", "qlen {}", *link.txqlen);
+	out.nl();
+	print_addresses(out, link);
+	if (opts.details)
+		print_details(out, link);
+	if (opts.stats)
+		print_statistics(out, link);
+	out.nl();
+	out.close_object();
+}
+
+} // namespace vmux

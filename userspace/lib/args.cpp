@@ -1,0 +1,56 @@
+// SPDX-License-Identifier: GPL-2.0
+
+#include "args.hpp"
+
+#include <fmt/format.h>
+
+namespace vmux {
+
+std::string_view Args::next()
+{
+	if (empty())
+		throw incomplete_command();
+	return words_[pos_++];
+}
+
+// "a", "b" or "c": how iproute2 lists the accepted values in its errors.
+std::string quoted_list(std::span<const std::string_view> names, std::string_view last_sep)
+{
+	std::string out;
+
+	for (std::size_t i = 0; i < names.size(); i++) {
+		if (i)
+			out += i + 1 == names.size() ? last_sep : ", ";
+		out += fmt::format("\"{}\"", names[i]);
+	}
+	return out;
+}
+
+std::optional<Bytes> parse_lladdr(std::string_view word)
+{
+	// MAX_ADDR_LEN: the longest hardware address the kernel accepts.
+	constexpr std::size_t max_len = 32;
+	Bytes addr;
+
+	while (true) {
+		std::size_t colon = word.find(':');
+		std::string_view byte = word.substr(0, colon);
+		unsigned int value;
+
+		auto [end, ec] = std::from_chars(byte.data(), byte.data() + byte.size(), value, 16);
+		if (byte.empty() || byte.size() > 2 || ec != std::errc() ||
+		    end != byte.data() + byte.size() || addr.size() == max_len)
+			return std::nullopt;
+		addr.push_back(static_cast<std::uint8_t>(value));
+		if (colon == std::string_view::npos)
+			return addr;
+		word.remove_prefix(colon + 1);
+	}
+}
+
+std::string format_lladdr(ByteView addr)
+{
+	return fmt::format("{:02x}", fmt::join(addr, ":"));
+}
+
+} // namespace vmux

@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: GPL-2.0
+
+#include "link_request.hpp"
+
+#include <linux/if.h>
+#include <linux/if_link.h>
+#include <linux/rtnetlink.h>
+
+namespace vmux {
+
+static int message_type(LinkRequest::Op op)
+{
+	return op == LinkRequest::Op::del ? RTM_DELLINK : RTM_NEWLINK;
+}
+
+static int message_flags(LinkRequest::Op op)
+{
+	int flags = NLM_F_REQUEST | NLM_F_ACK;
+
+	if (op == LinkRequest::Op::add)
+		flags |= NLM_F_CREATE | NLM_F_EXCL;
+	return flags;
+}
+
+// Attributes go out in one fixed order, so equal requests are equal bytes.
+Message LinkRequest::build() const
+{
+	Message msg(message_type(op_), message_flags(op_));
+	ifinfomsg ifi{};
+
+	ifi.ifi_family = AF_UNSPEC;
+	ifi.ifi_index = ifindex_;
+	if (up_) {
+		ifi.ifi_change = IFF_UP;
+		ifi.ifi_flags = *up_ ? IFF_UP : 0;
+	}
+	msg.append(ifi);
+
+	if (link_)
+		msg.put_value(IFLA_LINK, *link_);
+	if (name_)
+		msg.put_string(IFLA_IFNAME, *name_);
+	if (mtu_)
+		msg.put_value(IFLA_MTU, *mtu_);
+	if (address_)
+		msg.put(IFLA_ADDRESS, *address_);
+	if (txqlen_)
+		msg.put_value(IFLA_TXQLEN, *txqlen_);
+	if (netns_pid_)
+		msg.put_value(IFLA_NET_NS_PID, *netns_pid_);
+	if (netns_fd_)
+		msg.put_value(IFLA_NET_NS_FD, static_cast<std::uint32_t>(netns_fd_.get()));
+	if (link_netnsid_)
+		msg.put_value(IFLA_LINK_NETNSID, *link_netnsid_);
+	if (kind_) {
+		msg.nest(IFLA_LINKINFO, [&] {
+			msg.put_string(IFLA_INFO_KIND, kind_->kind);
+			if (kind_->data)
+				msg.nest(IFLA_INFO_DATA, [&] { msg.put_attrs(*kind_->data); });
+		});
+	}
+	return msg;
+}
+
+} // namespace vmux

@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: GPL-2.0
+//
+// RTM_NEWLINK/RTM_DELLINK requests. A command fills a LinkRequest
+// completely, then build() produces the one message that is sent: nothing
+// reaches the kernel before the whole command line has been understood.
+
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "attrs.hpp"
+#include "message.hpp"
+
+namespace vmux {
+
+// IFLA_LINKINFO: the kernel kind and, if any kind argument was given, the
+// IFLA_INFO_DATA attributes (like ip, none at all otherwise).
+struct LinkKind {
+	std::string kind;
+	std::optional<Attrs> data;
+};
+
+class LinkRequest {
+public:
+	enum class Op {
+		add,	// RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL
+		set,	// RTM_NEWLINK on an existing ifindex
+		del,	// RTM_DELLINK
+	};
+
+	explicit LinkRequest(Op op) : op_(op) {}
+
+	Op op() const { return op_; }
+	LinkRequest &ifindex(int index) { ifindex_ = index; return *this; }
+	LinkRequest &link(std::uint32_t lower) { link_ = lower; return *this; }
+	LinkRequest &name(std::string name) { name_ = std::move(name); return *this; }
+	LinkRequest &mtu(std::uint32_t mtu) { mtu_ = mtu; return *this; }
+	LinkRequest &address(Bytes lladdr) { address_ = std::move(lladdr); return *this; }
+	LinkRequest &txqlen(std::uint32_t len) { txqlen_ = len; return *this; }
+	LinkRequest &netns_pid(std::uint32_t pid) { netns_pid_ = pid; return *this; }
+	// The fd stays open in the request until it is destroyed, i.e. sent.
+	LinkRequest &netns_fd(UniqueFd fd) { netns_fd_ = std::move(fd); return *this; }
+	LinkRequest &link_netnsid(std::int32_t nsid) { link_netnsid_ = nsid; return *this; }
+	LinkRequest &up(bool up) { up_ = up; return *this; }
+	LinkRequest &kind(LinkKind kind) { kind_ = std::move(kind); return *this; }
+
+	bool has_name() const { return name_.has_value(); }
+	bool has_mtu() const { return mtu_.has_value(); }
+	bool has_address() const { return address_.has_value(); }
+	bool has_txqlen() const { return txqlen_.has_value(); }
+	bool has_netns() const { return netns_pid_ || netns_fd_; }
+	bool has_link() const { return link_.has_value(); }
+	bool has_link_netnsid() const { return link_netnsid_.has_value(); }
+	bool has_state() const { return up_.has_value(); }
+	bool has_kind() const { return kind_.has_value(); }
+
+	Message build() const;
+
+private:
+	Op op_;
+	int ifindex_ = 0;
+	std::optional<std::uint32_t> link_;
+	std::optional<std::string> name_;
+	std::optional<std::uint32_t> mtu_;
+	std::optional<Bytes> address_;
+	std::optional<std::uint32_t> txqlen_;
+	std::optional<std::uint32_t> netns_pid_;
+	UniqueFd netns_fd_;
+	std::optional<std::int32_t> link_netnsid_;
+	std::optional<bool> up_;
+	std::optional<LinkKind> kind_;
+};
+
+} // namespace vmux

@@ -1,0 +1,139 @@
+// SPDX-License-Identifier: GPL-2.0
+
+#include "printer.hpp"
+
+namespace vmux {
+
+void Printer::null(Out out, std::string_view key, std::string_view text)
+{
+	if (json_) {
+		if (out != Out::text) {
+			if (!key.empty())
+				json_name(key);
+			json_separator();
+			buf_ += "null";
+		}
+	} else if (out != Out::json) {
+		buf_ += text;
+	}
+}
+
+void Printer::text(std::string_view s)
+{
+	if (!json_)
+		buf_ += s;
+}
+
+// The helpers below follow lib/json_writer.c of iproute2 step by step:
+// the separator is written lazily before the next element, and pretty
+// output breaks lines before member names and closing braces only.
+
+void Printer::json_separator()
+{
+	if (sep_ != '\0')
+		buf_ += sep_;
+	sep_ = ',';
+}
+
+void Printer::json_eol()
+{
+	if (!pretty_)
+		return;
+	buf_ += '\n';
+	buf_.append(4 * static_cast<std::size_t>(depth_), ' ');
+}
+
+void Printer::json_begin(char c)
+{
+	json_separator();
+	buf_ += c;
+	depth_++;
+	sep_ = '\0';
+}
+
+void Printer::json_end(char c)
+{
+	depth_--;
+	if (sep_ != '\0')
+		json_eol();
+	buf_ += c;
+	sep_ = ',';
+	// The end of the document, as jsonw_destroy() ends it.
+	if (depth_ == 0)
+		buf_ += '\n';
+}
+
+void Printer::json_name(std::string_view key)
+{
+	json_separator();
+	json_eol();
+	sep_ = '\0';
+	json_string(key);
+	buf_ += ':';
+	if (pretty_)
+		buf_ += ' ';
+}
+
+void Printer::json_string(std::string_view s)
+{
+	buf_ += '"';
+	for (char c : s) {
+		switch (c) {
+		case '\t': buf_ += "\\t"; break;
+		case '\n': buf_ += "\\n"; break;
+		case '\r': buf_ += "\\r"; break;
+		case '\f': buf_ += "\\f"; break;
+		case '\b': buf_ += "\\b"; break;
+		case '\\': buf_ += "\\\\"; break;
+		case '"': buf_ += "\\\""; break;
+		default:
+			if (static_cast<unsigned char>(c) < 0x20)
+				fmt::format_to(std::back_inserter(buf_), "\\u{:04x}", c);
+			else
+				buf_ += c;
+		}
+	}
+	buf_ += '"';
+}
+
+void Printer::open_object(std::string_view key)
+{
+	if (!json_)
+		return;
+	if (!key.empty())
+		json_name(key);
+	json_begin('{');
+}
+
+void Printer::close_object()
+{
+	if (json_)
+		json_end('}');
+}
+
+void Printer::open_array(std::string_view key, std::string_view text)
+{
+	if (!json_) {
+		buf_ += text;
+		return;
+	}
+	if (!key.empty())
+		json_name(key);
+	json_begin('[');
+	if (pretty_)
+		buf_ += ' ';
+}
+
+void Printer::close_array(std::string_view text)
+{
+	if (!json_) {
+		buf_ += text;
+		return;
+	}
+	if (pretty_ && sep_ != '\0')
+		buf_ += ' ';
+	sep_ = '\0';
+	json_end(']');
+}
+
+} // namespace vmux

@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: GPL-2.0
+//
+// Text and JSON from the same print calls, after iproute2's print_*():
+// every call names the JSON key and the text format of one value, and the
+// output mode picks one. The JSON layout is that of iproute2's json_writer
+// (-p included), so `vmux -j` output diffs cleanly against `ip -j`.
+//
+// The printer only formats into a buffer; the caller decides where it goes.
+
+#pragma once
+
+#include <concepts>
+#include <cstdint>
+#include <iterator>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include <fmt/format.h>
+
+namespace vmux {
+
+enum class Out {
+	any,	// PRINT_ANY: JSON member and text
+	json,	// PRINT_JSON
+	text,	// PRINT_FP
+};
+
+class Printer {
+public:
+	explicit Printer(bool json, bool pretty = false) : json_(json), pretty_(pretty) {}
+
+	bool json() const { return json_; }
+
+	// One value: key is the JSON member name (empty inside an array), text
+	// the fmt format of the text form. Integers are JSON numbers, bool is
+	// true/false, anything else a string.
+	template <typename T>
+	void print(Out out, std::string_view key, fmt::format_string<T> text, T &&value)
+	{
+		if (json_) {
+			if (out != Out::text)
+				json_value(key, std::forward<T>(value));
+		} else if (out != Out::json) {
+			fmt::format_to(std::back_inserter(buf_), text, std::forward<T>(value));
+		}
+	}
+	// A JSON null; its text form is the text format.
+	void null(Out out, std::string_view key, std::string_view text);
+	// Text only, e.g. separators: print_string(PRINT_FP, NULL, "%s", s).
+	void text(std::string_view s);
+	// End of a text line (print_nl()).
+	void nl() { text("\n"); }
+
+	// Containers are JSON only, except that an array may print text where
+	// it opens and closes ("<" and "> " around link flags).
+	void open_object(std::string_view key = {});
+	void close_object();
+	void open_array(std::string_view key, std::string_view text = {});
+	void close_array(std::string_view text = {});
+
+	// Hand over what was printed so far.
+	std::string take() { return std::exchange(buf_, {}); }
+
+private:
+	template <typename T> void json_value(std::string_view key, T &&value)
+	{
+		if (!key.empty())
+			json_name(key);
+		json_separator();
+		if constexpr (std::same_as<std::remove_cvref_t<T>, bool>)
+			buf_ += value ? "true" : "false";
+		else if constexpr (std::integral<std::remove_cvref_t<T>>)
+			fmt::format_to(std::back_inserter(buf_), "{}", value);
+		else
+			json_string(std::string_view(value));
+	}
+
+	void json_name(std::string_view key);
+	void json_string(std::string_view s);
+	void json_separator();
+	void json_eol();
+	void json_begin(char c);
+	void json_end(char c);
+
+	std::string buf_;
+	bool json_;
+	bool pretty_;
+	int depth_ = 0;
+	char sep_ = '\0';	// json_writer's pending separator
+};
+
+} // namespace vmux
