@@ -75,7 +75,7 @@ TEST_CASE("link add ... type vlan id 10: every byte")
 	CHECK(hex(request(Op::add, {"link", "eth0", "name", "v10", "type", "vlan", "id", "10"})) ==
 	      hex(expected));
 	// Same request: abbreviations, a bare name, the kernel kind name.
-	CHECK(hex(request(Op::add, {"link", "eth0", "v10", "ty", "vmux_vlan", "i", "0xa"})) ==
+	CHECK(hex(request(Op::add, {"link", "eth0", "v10", "ty", "vmux_vlan", "id", "0xa"})) ==
 	      hex(expected));
 }
 
