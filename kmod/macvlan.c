@@ -39,13 +39,6 @@ struct vmux_source {
 	struct rcu_head rcu;
 };
 
-/* Broadcast queue entries remember their local sender (held). */
-struct vmux_bc_cb {
-	struct vmux_dev *src;
-};
-
-#define VMUX_BC_CB(skb) ((struct vmux_bc_cb *)&((skb)->cb[0]))
-
 static const struct rhashtable_params vmux_mac_params = {
 	.key_len		= ETH_ALEN,
 	.key_offset		= offsetof(struct vmux_dev, mv.key),
@@ -58,7 +51,7 @@ static bool vmux_is_macvlan(const struct net_device *dev)
 	return dev->rtnl_link_ops == vmux_macvlan_kind.link_ops;
 }
 
-static u32 vmux_mac_hash(const unsigned char *addr, unsigned int bits)
+u32 vmux_mac_hash(const unsigned char *addr, unsigned int bits)
 {
 	return hash_32(get_unaligned((const u32 *)(addr + 2)), bits);
 }
@@ -69,32 +62,14 @@ static struct vmux_dev *vmux_mac_lookup(struct vmux_port *port,
 	return rhashtable_lookup(&port->macs, addr, vmux_mac_params);
 }
 
-static void vmux_macvlan_bc_work(struct work_struct *w);
-
 int vmux_macvlan_port_init(struct vmux_port *port)
 {
 	port->bc_cutoff = 1;
-	skb_queue_head_init(&port->bc_queue);
-	INIT_WORK(&port->bc_work, vmux_macvlan_bc_work);
 	return rhashtable_init(&port->macs, &vmux_mac_params);
 }
 
-static void vmux_bc_purge(struct vmux_port *port)
-{
-	struct sk_buff *skb;
-
-	while ((skb = skb_dequeue(&port->bc_queue))) {
-		if (VMUX_BC_CB(skb)->src)
-			dev_put(VMUX_BC_CB(skb)->src->dev);
-		kfree_skb(skb);
-	}
-}
-
-/* After the rx_handler is gone: nothing queues any more. */
 void vmux_macvlan_port_free(struct vmux_port *port)
 {
-	cancel_work_sync(&port->bc_work);
-	vmux_bc_purge(port);
 	rhashtable_destroy(&port->macs);
 	kfree(port->sources);
 }
@@ -427,61 +402,28 @@ static void vmux_mv_multicast_rx(struct sk_buff *skb, struct vmux_port *port,
 		vmux_mv_broadcast(skb, port, src->dev, VMUX_MACVLAN_MODE_VEPA);
 }
 
-static void vmux_macvlan_bc_work(struct work_struct *w)
+/* The port's queue worker hands us what vmux_mv_enqueue() queued. */
+static void vmux_macvlan_bc_deliver(struct vmux_port *port, struct sk_buff *skb,
+				    struct vmux_dev *src, bool tx)
 {
-	struct vmux_port *port = container_of(w, struct vmux_port, bc_work);
-	struct sk_buff_head list;
-	struct sk_buff *skb;
-
-	__skb_queue_head_init(&list);
-	spin_lock_bh(&port->bc_queue.lock);
-	skb_queue_splice_tail_init(&port->bc_queue, &list);
-	spin_unlock_bh(&port->bc_queue.lock);
-
-	while ((skb = __skb_dequeue(&list))) {
-		struct vmux_dev *src = VMUX_BC_CB(skb)->src;
-
-		rcu_read_lock();
-		vmux_mv_multicast_rx(skb, port, src);
-		rcu_read_unlock();
-		if (src)
-			dev_put(src->dev);
-		consume_skb(skb);
-		cond_resched();
-	}
+	rcu_read_lock();
+	vmux_mv_multicast_rx(skb, port, src);
+	rcu_read_unlock();
+	consume_skb(skb);
 }
 
 static void vmux_mv_enqueue(struct vmux_port *port, struct vmux_dev *src,
 			    struct sk_buff *skb)
 {
-	u32 len = READ_ONCE(port->bc_queue_len_used);
-	struct sk_buff *nskb;
-	bool queued = false;
+	struct sk_buff *nskb = skb_clone(skb, GFP_ATOMIC);
 
-	nskb = skb_clone(skb, GFP_ATOMIC);
 	if (!nskb) {
 		vmux_port_drop(port, VMUX_DROP_NOMEM);
 		dev_core_stats_rx_dropped_inc(skb->dev);
 		return;
 	}
-	VMUX_BC_CB(nskb)->src = src;
-
-	spin_lock(&port->bc_queue.lock);
-	if (skb_queue_len(&port->bc_queue) < len) {
-		if (src)
-			dev_hold(src->dev);
-		__skb_queue_tail(&port->bc_queue, nskb);
-		queued = true;
-	}
-	spin_unlock(&port->bc_queue.lock);
-
-	queue_work(system_unbound_wq, &port->bc_work);
-	if (queued)
-		return;
-	kfree_skb(nskb);
-	/* As macvlan, on the lower; and by reason on the port. */
-	dev_core_stats_rx_dropped_inc(skb->dev);
-	vmux_port_drop(port, VMUX_DROP_BC_QUEUE_FULL);
+	vmux_port_bc_enqueue(port, nskb, skb->dev, src, VMUX_T_MACVLAN, false,
+			     READ_ONCE(port->bc_queue_len_used));
 }
 
 static void vmux_mv_source_one(struct sk_buff *skb, struct vmux_dev *vdev)
@@ -1393,6 +1335,7 @@ static struct rtnl_link_ops vmux_macvlan_link_ops = {
 
 const struct vmux_kind_ops vmux_macvlan_kind = {
 	.link_ops	= &vmux_macvlan_link_ops,
+	.bc_deliver	= vmux_macvlan_bc_deliver,
 	.add_keys	= vmux_macvlan_add_keys,
 	.del_keys	= vmux_macvlan_del_keys,
 	.lower_event	= vmux_macvlan_lower_event,

@@ -12,6 +12,7 @@
 static const struct vmux_kind_ops *const vmux_kinds[__VMUX_T_MAX] = {
 	[VMUX_T_VLAN]		= &vmux_vlan_kind,
 	[VMUX_T_MACVLAN]	= &vmux_macvlan_kind,
+	[VMUX_T_IPVLAN]		= &vmux_ipvlan_kind,
 };
 
 const struct vmux_kind_ops *vmux_kind_ops(enum vmux_kind kind)
@@ -32,6 +33,9 @@ static int __init vmux_init(void)
 	err = vmux_port_init();
 	if (err)
 		return err;
+	err = vmux_ipvlan_init();
+	if (err)
+		goto port_exit;
 	for (n = 0; n < __VMUX_T_MAX; n++) {
 		err = rtnl_link_register(vmux_kinds[n]->link_ops);
 		if (err)
@@ -42,6 +46,8 @@ static int __init vmux_init(void)
 
 unwind:
 	vmux_unregister_kinds(n);
+	vmux_ipvlan_exit();
+port_exit:
 	vmux_port_exit();
 	return err;
 }
@@ -50,6 +56,7 @@ static void __exit vmux_exit(void)
 {
 	/* Deletes every child in every netns; the last one frees its port. */
 	vmux_unregister_kinds(__VMUX_T_MAX);
+	vmux_ipvlan_exit();
 	vmux_port_exit();
 	rcu_barrier();
 }
@@ -63,3 +70,4 @@ MODULE_DESCRIPTION("VLAN, MACVlan and IPVlan sub-devices sharing one port per lo
 MODULE_VERSION(VMUX_VERSION);
 MODULE_ALIAS_RTNL_LINK(VMUX_KIND_VLAN);
 MODULE_ALIAS_RTNL_LINK(VMUX_KIND_MACVLAN);
+MODULE_ALIAS_RTNL_LINK(VMUX_KIND_IPVLAN);

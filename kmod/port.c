@@ -52,9 +52,92 @@ int vmux_lower_check(struct net_device *lower, struct netlink_ext_ack *extack)
 	return 0;
 }
 
+/* Broadcast queue entries remember the kind and local sender (held). */
+struct vmux_bc_cb {
+	struct vmux_dev *src;
+	u8 kind;
+	bool tx;
+};
+
+#define VMUX_BC_CB(skb) ((struct vmux_bc_cb *)&((skb)->cb[0]))
+
+/* One bounded queue per port for every kind's group delivery: the clones
+ * are made in a worker, never in the softirq of the frame.
+ */
+void vmux_port_bc_enqueue(struct vmux_port *port, struct sk_buff *skb,
+			  struct net_device *rxdev, struct vmux_dev *src,
+			  enum vmux_kind kind, bool tx, u32 limit)
+{
+	bool queued = false;
+
+	VMUX_BC_CB(skb)->src = src;
+	VMUX_BC_CB(skb)->kind = kind;
+	VMUX_BC_CB(skb)->tx = tx;
+
+	spin_lock(&port->bc_queue.lock);
+	if (skb_queue_len(&port->bc_queue) < limit) {
+		if (src)
+			dev_hold(src->dev);
+		__skb_queue_tail(&port->bc_queue, skb);
+		queued = true;
+	}
+	spin_unlock(&port->bc_queue.lock);
+
+	if (queued) {
+		queue_work(system_unbound_wq, &port->bc_work);
+		return;
+	}
+	kfree_skb(skb);
+	/* As macvlan/ipvlan, on the receiving device; by reason on the port. */
+	dev_core_stats_rx_dropped_inc(rxdev);
+	vmux_port_drop(port, VMUX_DROP_BC_QUEUE_FULL);
+	if (src)
+		this_cpu_inc(src->stats->drops[VMUX_DROP_BC_QUEUE_FULL]);
+}
+
+static void vmux_port_bc_work(struct work_struct *w)
+{
+	struct vmux_port *port = container_of(w, struct vmux_port, bc_work);
+	struct sk_buff_head list;
+	struct sk_buff *skb;
+
+	__skb_queue_head_init(&list);
+	spin_lock_bh(&port->bc_queue.lock);
+	skb_queue_splice_tail_init(&port->bc_queue, &list);
+	spin_unlock_bh(&port->bc_queue.lock);
+
+	while ((skb = __skb_dequeue(&list))) {
+		struct vmux_dev *src = VMUX_BC_CB(skb)->src;
+
+		local_bh_disable();
+		vmux_kind_ops(VMUX_BC_CB(skb)->kind)->bc_deliver(port, skb, src,
+								 VMUX_BC_CB(skb)->tx);
+		local_bh_enable();
+		if (src)
+			dev_put(src->dev);
+		cond_resched();
+	}
+}
+
+static void vmux_port_bc_purge(struct vmux_port *port)
+{
+	struct sk_buff *skb;
+
+	while ((skb = skb_dequeue(&port->bc_queue))) {
+		if (VMUX_BC_CB(skb)->src)
+			dev_put(VMUX_BC_CB(skb)->src->dev);
+		kfree_skb(skb);
+	}
+}
+
 static void vmux_port_free(struct vmux_port *port)
 {
 	int p, b;
+
+	/* The rx_handler is gone: nothing queues any more. */
+	cancel_work_sync(&port->bc_work);
+	vmux_port_bc_purge(port);
+	vmux_ipvlan_port_free(port);
 
 	vmux_macvlan_port_free(port);
 	for (p = 0; p < VMUX_VLAN_PROTO_NUM; p++)
@@ -96,7 +179,14 @@ struct vmux_port *vmux_port_get(struct net_device *lower,
 	}
 	port->dev = lower;
 	INIT_LIST_HEAD(&port->children);
+	skb_queue_head_init(&port->bc_queue);
+	INIT_WORK(&port->bc_work, vmux_port_bc_work);
 	err = vmux_macvlan_port_init(port);
+	if (!err) {
+		err = vmux_ipvlan_port_init(port);
+		if (err)
+			vmux_macvlan_port_free(port);
+	}
 	if (err) {
 		free_percpu(port->drops);
 		kfree(port);
@@ -123,9 +213,10 @@ void vmux_port_put_unused(struct vmux_port *port)
 	vmux_port_free(port);
 }
 
-/* Demux in the order of DESIGN.md: VLAN tag, then MAC (and later IP), and
- * everything else to the lower's own stack. A tagged frame no vmux_vlan
- * takes still goes through the MAC step: VLANs stacked on a macvlan.
+/* Demux in the order of DESIGN.md: VLAN tag, MAC, then IP for frames to the
+ * lower's MAC, and everything else to the lower's own stack. A tagged frame
+ * no vmux_vlan takes still goes through the MAC step: VLANs stacked on a
+ * macvlan.
  */
 static rx_handler_result_t vmux_port_rx(struct sk_buff **pskb)
 {
@@ -149,12 +240,19 @@ static rx_handler_result_t vmux_port_rx(struct sk_buff **pskb)
 		if (res != RX_HANDLER_PASS)
 			return res;
 		skb = *pskb;
-		/* Group frames went to the queue or inline: not unclaimed. */
-		if (is_multicast_ether_addr(eth_hdr(skb)->h_dest))
-			return RX_HANDLER_PASS;
 	}
-	/* The core drops a tagged frame nobody took (OTHERHOST). */
-	if (skb_vlan_tag_present(skb) && skb_vlan_tag_get_id(skb))
+	if (READ_ONCE(port->count[VMUX_T_IPVLAN])) {
+		res = vmux_ipvlan_rx(port, pskb);
+		if (res != RX_HANDLER_PASS)
+			return res;
+		skb = *pskb;
+	}
+	/* The core drops a tagged frame nobody took (OTHERHOST); group
+	 * frames macvlans may have taken from the queue are not counted.
+	 */
+	if (skb_vlan_tag_present(skb) && skb_vlan_tag_get_id(skb) &&
+	    !(READ_ONCE(port->count[VMUX_T_MACVLAN]) &&
+	      is_multicast_ether_addr(eth_hdr(skb)->h_dest)))
 		vmux_port_drop(port, VMUX_DROP_NO_CHILD);
 	return RX_HANDLER_PASS;
 }
@@ -208,6 +306,12 @@ static int vmux_netdev_event(struct notifier_block *nb, unsigned long event,
 		return NOTIFY_BAD;
 	case NETDEV_PRECHANGEUPPER:
 		return notifier_from_errno(vmux_port_upper_check(port, ptr));
+	case NETDEV_PRE_CHANGEADDR:
+		return notifier_from_errno(vmux_ipvlan_pre_changeaddr(port, ptr));
+	case NETDEV_REGISTER:
+		/* The lower arrived in another netns: port state follows. */
+		vmux_ipvlan_port_event(port, event);
+		break;
 	case NETDEV_UNREGISTER:
 		/* A netns move of the lower unregisters it too: keep all. */
 		if (lower->reg_state != NETREG_UNREGISTERING)

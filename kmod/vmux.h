@@ -20,6 +20,7 @@
 enum vmux_kind {
 	VMUX_T_VLAN,
 	VMUX_T_MACVLAN,
+	VMUX_T_IPVLAN,
 	__VMUX_T_MAX,
 };
 
@@ -67,6 +68,16 @@ struct vmux_port {
 	u32 bc_queue_len_used;
 	struct sk_buff_head bc_queue;
 	struct work_struct bc_work;
+
+	/* ipvlan: mode and flags are per port, as in the kernel */
+	struct rhashtable ips;			/* addresses of UP children */
+	spinlock_t addrs_lock;			/* children's addr lists, @ips */
+	u16 ipvlan_mode;
+	u16 ipvlan_flags;
+	bool ipvlan_l3s;			/* hooks registered in @pnet */
+	possible_net_t pnet;			/* lower's netns of the hooks */
+	struct ida ida;				/* children's dev_id */
+	u16 dev_id_start;
 };
 
 struct vmux_pcpu_stats {
@@ -113,6 +124,31 @@ struct vmux_macvlan {
 	struct hlist_head pending;		/* sources to publish at attach */
 };
 
+struct vmux_ip_key {
+	u8 family;
+	u8 pad[3];
+	union {
+		__be32 v4;
+		struct in6_addr v6;
+	};
+};
+
+struct vmux_ipaddr {
+	struct rhash_head node;			/* port->ips while dev UP */
+	struct list_head anode;			/* vmux_ipvlan.addrs */
+	struct vmux_ip_key key;
+	struct vmux_dev *vdev;
+	bool hashed;
+	struct rcu_head rcu;
+};
+
+struct vmux_ipvlan {
+	struct list_head addrs;			/* under port->addrs_lock */
+	int req_mode, req_flags;		/* newlink's, -1: the port's */
+	netdev_features_t set_features;
+	DECLARE_BITMAP(mc_filter, VMUX_MC_FILTER_SZ);
+};
+
 /* netdev_priv() of every vmux device, whatever its kind. */
 struct vmux_dev {
 	struct net_device *dev;
@@ -125,6 +161,7 @@ struct vmux_dev {
 	union {
 		struct vmux_vlan vlan;
 		struct vmux_macvlan mv;
+		struct vmux_ipvlan ipv;
 	};
 };
 
@@ -141,10 +178,14 @@ struct vmux_kind_ops {
 	int (*lower_upper_check)(struct vmux_port *port,
 				 struct net_device *upper,
 				 struct netlink_ext_ack *extack);
+	/* a frame this kind queued on the port; consumes @skb */
+	void (*bc_deliver)(struct vmux_port *port, struct sk_buff *skb,
+			   struct vmux_dev *src, bool tx);
 };
 
 extern const struct vmux_kind_ops vmux_vlan_kind;
 extern const struct vmux_kind_ops vmux_macvlan_kind;
+extern const struct vmux_kind_ops vmux_ipvlan_kind;
 
 static inline struct vmux_dev *vmux_priv(const struct net_device *dev)
 {
@@ -159,6 +200,9 @@ struct vmux_port *vmux_port_get(struct net_device *lower,
 				struct netlink_ext_ack *extack);
 void vmux_port_put_unused(struct vmux_port *port);
 void vmux_port_drop(struct vmux_port *port, enum vmux_drop_reason reason);
+void vmux_port_bc_enqueue(struct vmux_port *port, struct sk_buff *skb,
+			  struct net_device *rxdev, struct vmux_dev *src,
+			  enum vmux_kind kind, bool tx, u32 limit);
 int vmux_port_init(void);
 void vmux_port_exit(void);
 
@@ -192,6 +236,17 @@ int vmux_macvlan_port_init(struct vmux_port *port);
 void vmux_macvlan_port_free(struct vmux_port *port);
 rx_handler_result_t vmux_macvlan_rx(struct vmux_port *port,
 				    struct sk_buff **pskb);
+
+/* ipvlan.c */
+int vmux_ipvlan_port_init(struct vmux_port *port);
+void vmux_ipvlan_port_free(struct vmux_port *port);
+rx_handler_result_t vmux_ipvlan_rx(struct vmux_port *port,
+				   struct sk_buff **pskb);
+void vmux_ipvlan_port_event(struct vmux_port *port, unsigned long event);
+int vmux_ipvlan_pre_changeaddr(struct vmux_port *port, void *info);
+int vmux_ipvlan_init(void);
+void vmux_ipvlan_exit(void);
+u32 vmux_mac_hash(const unsigned char *addr, unsigned int bits);
 
 /* main.c */
 const struct vmux_kind_ops *vmux_kind_ops(enum vmux_kind kind);
