@@ -41,6 +41,8 @@ const Case cases[] = {
 	{Op::add, {"link"}, "Command line is not complete. Try option \"help\""},
 	{Op::add, {"link", "eth0", "n", "x", "type", "vlan"},
 	 "Error: argument \"n\" is wrong: ambiguous, could be \"name\" or \"netns\""},
+	{Op::add, {"link", "eth0", "link-netns", "red", "netns", "blue", "type", "vlan"},
+	 "Error: argument \"red\" is wrong: \"link-netns\" cannot be combined with \"netns\""},
 	{Op::set, {"mtu", "1400"}, "Not enough information: \"dev\" argument is required."},
 	{Op::set, {"v10", "link", "eth0"}, "Error: argument \"link\" is wrong: not an option of \"link set\""},
 	{Op::set, {"v10", "v11"}, "Error: either \"dev\" is duplicate, or \"v11\" is a garbage."},

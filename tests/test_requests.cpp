@@ -7,12 +7,14 @@
 
 #include <linux/if.h>
 #include <linux/if_link.h>
+#include <linux/net_namespace.h>
 #include <linux/rtnetlink.h>
 #include <linux/vmux.h>
 
 #include "helpers.hpp"
 #include "kinds/kind.hpp"
 #include "link_args.hpp"
+#include "netns.hpp"
 
 using namespace vmux;
 using namespace test;
@@ -258,4 +260,35 @@ TEST_CASE("kind data survives encode and decode")
 
 		CHECK(Attrs::decode(data.encode()) == data);
 	}
+}
+
+TEST_CASE("netns id query and assignment")
+{
+	Message query = nsid_query(5);
+	Message assign = nsid_assign(5);
+	// rtgenmsg: AF_UNSPEC, padded to 4
+	const Bytes rtgen = {0, 0, 0, 0};
+
+	CHECK(hex(Bytes(query.bytes().begin(), query.bytes().end())) ==
+	      hex(nlmsg(RTM_GETNSID, set_flags, cat({rtgen, nla(NETNSA_FD, le32(5))}))));
+	CHECK(hex(Bytes(assign.bytes().begin(), assign.bytes().end())) ==
+	      hex(nlmsg(RTM_NEWNSID, set_flags,
+			cat({rtgen, nla(NETNSA_FD, le32(5)), nla(NETNSA_NSID, le32(0xffffffff))}))));
+}
+
+TEST_CASE("link add with IFLA_LINK_NETNSID")
+{
+	Line line({"link", "eth0", "link-netns", "red", "name", "v5", "type", "vlan", "id", "5"});
+	Args args = line.args();
+	LinkArgs parsed = parse_link_args(Op::add, args);
+
+	CHECK(parsed.link_netns == "red");
+	CHECK(parsed.lower == "eth0");
+	parsed.req.link(3).link_netnsid(0);
+	Message msg = parsed.req.build();
+	Bytes body = cat({ifinfo(0), nla(IFLA_LINK, le32(3)), nla(IFLA_IFNAME, str("v5")),
+			  nla(IFLA_LINK_NETNSID, le32(0)),
+			  linkinfo("vmux_vlan", nla(IFLA_VMUX_VLAN_ID, le16(5)))});
+	CHECK(hex(Bytes(msg.bytes().begin(), msg.bytes().end())) ==
+	      hex(nlmsg(RTM_NEWLINK, add_flags, body)));
 }

@@ -176,17 +176,29 @@ LinkArgs parse_link_args(Op op, Args &args)
 		throw UsageError("Not enough information: \"type\" argument is required");
 	if (op == Op::set && p.dev.empty())
 		throw UsageError("Not enough information: \"dev\" argument is required.");
+	// The kernel reads IFLA_LINK_NETNSID in the target netns, but the id
+	// we can find is the one the current netns uses: they differ there.
+	if (!p.link_netns.empty() && (p.req.has_netns() || !p.netns.empty()))
+		throw invalid_arg(p.link_netns, "\"link-netns\" cannot be combined with \"netns\"");
 	return p;
 }
 
-LinkRequest resolve_link_args(Context &, LinkArgs &&p)
+LinkRequest resolve_link_args(Context &ctx, LinkArgs &&p)
 {
 	if (!p.dev.empty())
 		p.req.ifindex(ifindex_of(p.dev));
-	if (!p.lower.empty())
-		p.req.link(static_cast<std::uint32_t>(ifindex_of(p.lower)));
 	if (!p.netns.empty())
 		p.req.netns_fd(open_netns(p.netns));
+	if (p.link_netns.empty()) {
+		if (!p.lower.empty())
+			p.req.link(static_cast<std::uint32_t>(ifindex_of(p.lower)));
+		return std::move(p.req);
+	}
+	// link-netns NAME: the lower is a device of that netns.
+	UniqueFd link_ns = open_netns(p.link_netns);
+	p.req.link_netnsid(netns_id(ctx.netlink(), link_ns.get()));
+	if (!p.lower.empty())
+		p.req.link(static_cast<std::uint32_t>(ifindex_of(p.lower, link_ns.get())));
 	return std::move(p.req);
 }
 

@@ -7,6 +7,10 @@
 #include <fcntl.h>
 #include <net/if.h>
 #include <sched.h>
+#include <sys/socket.h>
+
+#include <linux/net_namespace.h>
+#include <linux/rtnetlink.h>
 #include <stdexcept>
 #include <string>
 
@@ -39,6 +43,78 @@ void enter_netns(std::string_view name)
 	if (setns(fd.get(), CLONE_NEWNET) < 0)
 		throw std::runtime_error(fmt::format("setting the network namespace \"{}\" failed: {}",
 						     name, std::strerror(errno)));
+}
+
+// Enter a netns for the lifetime of the object, then return to the one
+// the process was in, whatever happens in between.
+class NetnsVisit {
+public:
+	explicit NetnsVisit(int netns_fd) : home_(open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC))
+	{
+		if (!home_ || setns(netns_fd, CLONE_NEWNET) < 0)
+			throw std::runtime_error(fmt::format("Cannot enter network namespace: {}",
+							     std::strerror(errno)));
+	}
+	NetnsVisit(const NetnsVisit &) = delete;
+	NetnsVisit &operator=(const NetnsVisit &) = delete;
+	~NetnsVisit() { setns(home_.get(), CLONE_NEWNET); }
+
+private:
+	UniqueFd home_;
+};
+
+int ifindex_of(std::string_view dev, int netns_fd)
+{
+	NetnsVisit visit(netns_fd);
+
+	return ifindex_of(dev);
+}
+
+Message nsid_query(int netns_fd)
+{
+	Message msg(RTM_GETNSID, NLM_F_REQUEST | NLM_F_ACK);
+
+	msg.append(rtgenmsg{AF_UNSPEC});
+	msg.put_value(NETNSA_FD, static_cast<std::uint32_t>(netns_fd));
+	return msg;
+}
+
+// NETNSA_NSID -1: the kernel picks the id.
+Message nsid_assign(int netns_fd)
+{
+	Message msg(RTM_NEWNSID, NLM_F_REQUEST | NLM_F_ACK);
+
+	msg.append(rtgenmsg{AF_UNSPEC});
+	msg.put_value(NETNSA_FD, static_cast<std::uint32_t>(netns_fd));
+	msg.put_value(NETNSA_NSID, std::int32_t{NETNSA_NSID_NOT_ASSIGNED});
+	return msg;
+}
+
+static std::int32_t query_nsid(Netlink &nl, int netns_fd)
+{
+	std::int32_t nsid = NETNSA_NSID_NOT_ASSIGNED;
+
+	nl.request(nsid_query(netns_fd), [&](const nlmsghdr &hdr) {
+		constexpr std::size_t fixed = NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(rtgenmsg));
+
+		if (hdr.nlmsg_type != RTM_NEWNSID || hdr.nlmsg_len < fixed)
+			return;
+		auto *raw = reinterpret_cast<const std::uint8_t *>(&hdr);
+		Attrs attrs = Attrs::decode(ByteView(raw + fixed, hdr.nlmsg_len - fixed));
+		nsid = attrs.get<std::int32_t>(NETNSA_NSID).value_or(NETNSA_NSID_NOT_ASSIGNED);
+	});
+	return nsid;
+}
+
+std::int32_t netns_id(Netlink &nl, int netns_fd)
+{
+	std::int32_t nsid = query_nsid(nl, netns_fd);
+
+	if (nsid == NETNSA_NSID_NOT_ASSIGNED) {
+		nl.request(nsid_assign(netns_fd));
+		nsid = query_nsid(nl, netns_fd);
+	}
+	return nsid;
 }
 
 int ifindex_of(std::string_view dev)

@@ -4,9 +4,11 @@
 
 #pragma once
 
+#include <cstdint>
 #include <string_view>
 
 #include "message.hpp"
+#include "netlink.hpp"
 
 namespace vmux {
 
@@ -16,8 +18,18 @@ UniqueFd open_netns(std::string_view name);
 // names resolved from now on are that netns's.
 void enter_netns(std::string_view name);
 
-// The ifindex of a device of the current netns; a runtime error naming
-// the device if there is none.
+// The ifindex of a device of the current netns, or of the netns netns_fd
+// refers to; a runtime error naming the device if there is none.
 int ifindex_of(std::string_view dev);
+int ifindex_of(std::string_view dev, int netns_fd);
+
+// The id the current netns knows the netns netns_fd by (what
+// IFLA_LINK_NETNSID takes), assigning one if it has none yet, as
+// `ip netns set NAME auto` would.
+std::int32_t netns_id(Netlink &nl, int netns_fd);
+
+// RTM_GETNSID / RTM_NEWNSID for netns_id().
+Message nsid_query(int netns_fd);
+Message nsid_assign(int netns_fd);
 
 } // namespace vmux
