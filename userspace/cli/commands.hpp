@@ -8,9 +8,19 @@
 
 namespace vmux {
 
-// Objects: the first word after the options.
+// The first word after the options names an object.
+int run_object(Context &ctx, Args &args);
+// -batch FILE ("-": stdin); the exit status of the batch.
+int run_batch(Context &ctx, std::string_view name, bool force);
+// A batch line's words: blanks separate, quotes group, '#' comments.
+std::vector<std::string> split_words(std::string_view line);
+
+// Objects
 int cmd_link(Context &ctx, Args &args);
 int cmd_help(Context &ctx, Args &args);
+int cmd_port(Context &ctx, Args &args);
+int cmd_monitor(Context &ctx, Args &args);
+int cmd_completion(Context &ctx, Args &args);
 
 // link COMMAND
 int link_add(Context &ctx, Args &args);
@@ -19,8 +29,13 @@ int link_del(Context &ctx, Args &args);
 int link_show(Context &ctx, Args &args);
 int link_help(Context &ctx, Args &args);
 
+// port COMMAND
+int port_show(Context &ctx, Args &args);
+
 // Help texts.
 std::string usage_text();
 std::string link_usage_text();
+std::string port_usage_text();
+std::string bash_completion();
 
 } // namespace vmux

@@ -13,9 +13,16 @@ namespace vmux {
 std::string usage_text()
 {
 	return "Usage: vmux [ OPTIONS ] OBJECT { COMMAND | help }\n"
-	       "where  OBJECT := { link | help }\n"
+	       "       vmux [ -force ] -batch FILENAME\n"
+	       "where  OBJECT := { link | port | monitor | completion | help }\n"
 	       "       OPTIONS := { -V[ersion] | -d[etails] | -j[son] | -p[retty] |\n"
-	       "                    -s[tatistics] | -n[etns] NAME | -h[elp] }\n";
+	       "                    -s[tatistics] | -n[etns] NAME | -b[atch] FILENAME |\n"
+	       "                    -force | -h[elp] }\n"
+	       "\n"
+	       "       vmux link help [ TYPE ]\n"
+	       "       vmux port help\n"
+	       "       vmux monitor [ link ]\n"
+	       "       vmux completion bash\n";
 }
 
 static std::string kind_list()
@@ -48,6 +55,15 @@ std::string link_usage_text()
 		"\n"
 		"TYPE := {}  (also as vmux_TYPE)\n",
 		kind_list());
+}
+
+std::string port_usage_text()
+{
+	return "Usage: vmux port show [ [ dev ] DEVICE ]\n"
+	       "\n"
+	       "Lists the lower devices that have vmux devices, each with its devices by\n"
+	       "kind, what the port tells them apart by (VLAN tag, MAC address, IP\n"
+	       "addresses) and its drop counters.\n";
 }
 
 int cmd_help(Context &, Args &)

@@ -21,6 +21,8 @@ enum Exit { exit_ok = 0, exit_failure = 1, exit_usage = 2 };
 struct Global {
 	Options opts;
 	std::string netns;
+	std::string batch;
+	bool force = false;
 	bool version = false;
 	bool help = false;
 };
@@ -38,6 +40,8 @@ constexpr Flag flags[] = {
 	{"-statistics", [](Global &g, Args &) { g.opts.stats++; }},
 	{"-netns", [](Global &g, Args &args) { g.netns = args.next(); }},
 	{"-help", [](Global &g, Args &) { g.help = true; }},
+	{"-batch", [](Global &g, Args &args) { g.batch = args.next(); }},
+	{"-force", [](Global &g, Args &) { g.force = true; }},
 };
 
 // Options come before the object, each a word of its own; "--json" is
@@ -60,10 +64,6 @@ Global parse_options(Args &args)
 
 int run(Args &args)
 {
-	static constexpr Command objects[] = {
-		{"link", cmd_link},
-		{"help", cmd_help},
-	};
 	Global g = parse_options(args);
 
 	if (g.version) {
@@ -74,7 +74,7 @@ int run(Args &args)
 		emit(usage_text());
 		return exit_ok;
 	}
-	if (args.empty()) {
+	if (args.empty() && g.batch.empty()) {
 		emit_error(usage_text());
 		return exit_usage;
 	}
@@ -82,7 +82,12 @@ int run(Args &args)
 		enter_netns(g.netns);
 
 	Context ctx(g.opts);
-	return dispatch(objects, "", ctx, args);
+	if (!g.batch.empty()) {
+		if (!args.empty())
+			throw garbage_arg("-batch", args.peek());
+		return run_batch(ctx, g.batch, g.force);
+	}
+	return run_object(ctx, args);
 }
 
 } // namespace

@@ -303,8 +303,10 @@ void print_statistics(Printer &out, const LinkInfo &link)
 void print_link(Printer &out, const LinkInfo &link, const LinkInfo *lower, const ShowOptions &opts)
 {
 	out.open_object();
+	if (opts.event_tags)
+		out.text(link.deleted ? "[DEL] " : "[NEW] ");
 	if (link.deleted)
-		out.print(Out::any, "deleted", "Deleted ", true);
+		out.print(opts.event_tags ? Out::json : Out::any, "deleted", "Deleted ", true);
 	out.print(Out::any, "ifindex", "{}: ", link.ifindex);
 	print_flags(out, link.flags, print_name_and_link(out, link, lower));
 	if (link.mtu)

@@ -13,6 +13,9 @@ namespace vmux {
 struct ShowOptions {
 	bool details = false;
 	bool stats = false;
+	// monitor: "[NEW] "/"[DEL] " before the text line, instead of
+	// ip's "Deleted " ("deleted": true in JSON either way).
+	bool event_tags = false;
 };
 
 // lower: the device IFLA_LINK names, if it is in this netns and known;

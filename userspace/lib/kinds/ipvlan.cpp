@@ -65,10 +65,13 @@ const Option options[] = {
 	 .parse = parse_flag, .print = print_flags},
 };
 
+constexpr std::uint16_t keys[] = {IFLA_VMUX_IPVLAN_MODE, IFLA_VMUX_IPVLAN_FLAGS};
+
 } // namespace
 
 extern const Kind ipvlan_kind;
 const Kind ipvlan_kind = {.name = "ipvlan", .kernel_kind = VMUX_KIND_IPVLAN,
-			  .options = options, .finish = default_flags};
+			  .options = options, .demux = Demux::ip, .key_attrs = keys,
+			  .finish = default_flags};
 
 } // namespace vmux

@@ -145,6 +145,13 @@ void print_kind_data(const Kind &kind, const Attrs &data, Printer &out)
 			row.print(row, data, out, kind.options);
 }
 
+void print_kind_keys(const Kind &kind, const Attrs &data, Printer &out)
+{
+	for (const Option &row : kind.options)
+		if (row.print && std::ranges::find(kind.key_attrs, row.attr) != kind.key_attrs.end())
+			row.print(row, data, out, kind.options);
+}
+
 // ---- help ----------------------------------------------------------------
 
 static std::string usage_of(const Option &row)

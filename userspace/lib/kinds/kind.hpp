@@ -62,10 +62,21 @@ struct Option {
 	PrintFn print = nullptr;		// nullptr: shown by another row
 };
 
+// What the port looks at to find a device of the kind.
+enum class Demux {
+	tag,		// the VLAN tag: key attributes only
+	mac,		// the device's MAC address (and key attributes)
+	ip,		// the device's IP addresses (and key attributes)
+};
+
 struct Kind {
 	std::string_view name;		// after "type": "vlan"
 	std::string_view kernel_kind;	// IFLA_INFO_KIND: "vmux_vlan"
 	std::span<const Option> options;
+	Demux demux;
+	// The attributes `port show` prints with a device: its demux key
+	// and what decides delivery (mode, flags).
+	std::span<const std::uint16_t> key_attrs;
 	// Rules across options, once the whole line is parsed (may be null).
 	void (*finish)(Attrs &data) = nullptr;
 };
@@ -82,6 +93,8 @@ const Kind &kind_named(std::string_view name);
 Attrs parse_kind_args(const Kind &kind, Args &args);
 // The kind's part of `link show -d`: IFLA_INFO_DATA of a dump.
 void print_kind_data(const Kind &kind, const Attrs &data, Printer &out);
+// Only the rows of kind.key_attrs, for `port show`.
+void print_kind_keys(const Kind &kind, const Attrs &data, Printer &out);
 // "Usage: ... vlan id VLANID ..." with one line per option, then what
 // each VALUE stands for and the defaults.
 std::string kind_help(const Kind &kind);

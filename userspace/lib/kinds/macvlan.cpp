@@ -155,10 +155,14 @@ const Option options[] = {
 	 .parse = parse_macaddr, .print = print_sources},
 };
 
+constexpr std::uint16_t keys[] = {IFLA_VMUX_MACVLAN_MODE, IFLA_VMUX_MACVLAN_FLAGS,
+				  IFLA_VMUX_MACVLAN_MACADDR_MODE};
+
 } // namespace
 
 extern const Kind macvlan_kind;
 const Kind macvlan_kind = {.name = "macvlan", .kernel_kind = VMUX_KIND_MACVLAN,
-			   .options = options, .finish = check_nopromisc};
+			   .options = options, .demux = Demux::mac, .key_attrs = keys,
+			   .finish = check_nopromisc};
 
 } // namespace vmux

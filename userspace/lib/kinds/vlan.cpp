@@ -152,9 +152,12 @@ const Option options[] = {
 	qos_map("egress-qos-map", IFLA_VMUX_VLAN_EGRESS_QOS),
 };
 
+constexpr std::uint16_t keys[] = {IFLA_VMUX_VLAN_PROTOCOL, IFLA_VMUX_VLAN_ID};
+
 } // namespace
 
 extern const Kind vlan_kind;
-const Kind vlan_kind = {.name = "vlan", .kernel_kind = VMUX_KIND_VLAN, .options = options};
+const Kind vlan_kind = {.name = "vlan", .kernel_kind = VMUX_KIND_VLAN, .options = options,
+			.demux = Demux::tag, .key_attrs = keys};
 
 } // namespace vmux
