@@ -85,14 +85,14 @@ kernel_check()
 	if [[ -n $hits ]]; then
 		# From the first hit on: the trace is what one needs.
 		why+="kernel log (full log: $dmesg_log):"$'\n'
-		why+=$(printf '%s\n' "$log" | sed -n "${hits%%:*},+60p")$'\n'
+		why+=$(printf '%s\n' "$log" | sed -n "${hits%%:*},+60p")
 	fi
 
 	t=$(</proc/sys/kernel/tainted)
 	new=$((t & ~taint_allowed & ~taint_seen))
 	taint_seen=$((taint_seen | t))
 	if ((new)); then
-		why+="kernel tainted $t: new $(taint_describe "$new")"
+		why+="${why:+$'\n'}kernel tainted $t: new $(taint_describe "$new")"
 	fi
 
 	[[ -n $why ]] && result "$name: kernel splat or taint" FAIL "$why"
@@ -170,7 +170,7 @@ nics_home()
 
 run_one()
 {
-	local t=$1 path out pid rc ok fail skip leftover
+	local t=$1 path out pid rc ok fail skip leftover ns dev
 
 	path=selftests/${t#selftests/}
 	if [[ ! -f $path ]]; then
@@ -226,19 +226,33 @@ run_one()
 			ip netns del "$ns"
 		done
 	fi
-	leftover=$(ip -d -j link show | jq -r '.[] |
-		select((.linkinfo.info_kind // "") | test("^(vmux_|vlan$|macvlan$|ipvlan$)")) |
-		.ifname')
-	if [[ -n $leftover ]]; then
-		result "$t: cleanup" FAIL "devices left behind: $(echo "$leftover" | tr '\n' ' ')"
-		for dev in $leftover; do
-			ip link del "$dev" 2>/dev/null
-		done
-	fi
+	leftover=""
+	for dev in $(links_now | sort -r); do	# uppers (eth0.10) first
+		[[ " $links_base " == *" $dev "* ]] && continue
+		# What cannot be deleted is a module's fallback device (sit0,
+		# tunl0, ...), not the test's: it joins the baseline.
+		if ip link del "$dev" 2>/dev/null; then
+			leftover+="$dev "
+		else
+			ip link show dev "$dev" >/dev/null 2>&1 && links_base+=" $dev"
+		fi
+	done
+	[[ -z $leftover ]] || result "$t: cleanup" FAIL "devices left behind: $leftover"
 	if ! nics_home; then
 		result "$t: cleanup" FAIL "the NICs did not come back: $(cd /sys/class/net && echo *)"
 	fi
 }
+
+# The initial namespace's devices: a script must leave it as it found it.
+links_now()
+{
+	local d
+
+	for d in /sys/class/net/*; do
+		echo "${d##*/}"
+	done
+}
+links_base=" $(links_now | tr '\n' ' ') "
 
 for t in "${tests[@]}"; do
 	run_one "$t"

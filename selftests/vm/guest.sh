@@ -25,6 +25,10 @@ mount -t tmpfs tmpfs /dev/shm
 mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
 mount -t bpf bpf /sys/fs/bpf 2>/dev/null
 
+# Loaded now without its default dummy0, so that a test that creates a
+# dummy device does not leave an extra one behind (run_all.sh checks).
+modprobe dummy numdummies=0 2>/dev/null
+
 hostname vmux-vm
 ip link set lo up
 
