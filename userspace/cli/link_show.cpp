@@ -3,6 +3,7 @@
 // vmux link show [ [ dev ] DEV ] [ type KIND ]: without DEV every vmux
 // device, with DEV that device whatever it is, as `ip link show` does.
 
+#include <algorithm>
 #include <unordered_map>
 
 #include <fmt/format.h>

@@ -32,7 +32,6 @@ public:
 
 	explicit LinkRequest(Op op) : op_(op) {}
 
-	Op op() const { return op_; }
 	LinkRequest &ifindex(int index) { ifindex_ = index; return *this; }
 	LinkRequest &link(std::uint32_t lower) { link_ = lower; return *this; }
 	LinkRequest &name(std::string name) { name_ = std::move(name); return *this; }
@@ -51,8 +50,6 @@ public:
 	bool has_address() const { return address_.has_value(); }
 	bool has_txqlen() const { return txqlen_.has_value(); }
 	bool has_netns() const { return netns_pid_ || netns_fd_; }
-	bool has_link() const { return link_.has_value(); }
-	bool has_link_netnsid() const { return link_netnsid_.has_value(); }
 	bool has_state() const { return up_.has_value(); }
 	bool has_kind() const { return kind_.has_value(); }
 

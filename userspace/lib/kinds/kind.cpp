@@ -44,7 +44,8 @@ const Kind &kind_named(std::string_view name)
 	throw invalid_arg(name, "unknown link type, must be " + quoted_list(names, " or "));
 }
 
-const Choice on_off_choices[2] = {{"on", 1}, {"off", 0}};
+// The words of a Syntax::on_off row.
+static constexpr Choice on_off_choices[] = {{"on", 1}, {"off", 0}};
 
 static std::span<const Choice> choices_of(const Option &row)
 {

@@ -106,9 +106,6 @@ std::vector<std::string_view> value_words(const Kind &kind, std::string_view key
 
 // ---- building blocks for the tables -----------------------------------
 
-// The words of a Syntax::on_off row.
-extern const Choice on_off_choices[2];
-
 // Swap to network byte order at compile time (IFLA_VMUX_VLAN_PROTOCOL).
 constexpr std::uint16_t be16(std::uint16_t host)
 {
