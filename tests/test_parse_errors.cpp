@@ -64,6 +64,13 @@ const Case cases[] = {
 	 "Error: argument \"1:x\" is wrong: egress-qos-map must be FROM:TO [ FROM:TO ... ]"},
 	{Op::add, {"link", "eth0", "type", "vlan", "id", "1", "mode", "l2"},
 	 "Error: argument \"mode\" is wrong: unknown vlan option, try \"vmux link help vlan\""},
+	{Op::set, {"v10", "type", "vlan", "help"},
+	 "Usage: ... vlan id VLANID\n\t\t[ protocol VLANPROTO ]\n\t\t[ reorder_hdr { on | off } ]  "
+	 "(default: on)\n\t\t[ gvrp { on | off } ]  (default: off)\n\t\t[ mvrp { on | off } ]  "
+	 "(default: off)\n\t\t[ loose_binding { on | off } ]  (default: off)\n\t\t[ bridge_binding "
+	 "{ on | off } ]  (default: off)\n\t\t[ ingress-qos-map QOS-MAP ]\n\t\t[ egress-qos-map "
+	 "QOS-MAP ]\n\nVLANPROTO := { 802.1Q | 802.1ad }  (default: 802.1Q)\nVLANID := 0-4094\n"
+	 "QOS-MAP := FROM:TO [ FROM:TO ... ]"},
 	// macvlan
 	{Op::add, {"link", "eth0", "type", "macvlan", "mode", "hairpin"},
 	 "Error: argument \"hairpin\" is wrong: mode must be \"private\", \"vepa\", \"bridge\", "

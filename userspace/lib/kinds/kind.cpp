@@ -127,6 +127,12 @@ Attrs parse_kind_args(const Kind &kind, Args &args)
 
 	while (!args.empty()) {
 		std::string_view word = args.next();
+		// As in ip: "type vlan help" explains the kind, and is no command.
+		if (word == "help") {
+			std::string help = kind_help(kind);
+			help.pop_back();
+			throw UsageError(help);
+		}
 		const Spelling *spelling = lookup(word, words, [](const Spelling &s) { return s.word; });
 
 		if (!spelling)
