@@ -79,8 +79,16 @@ demo: deps
 	$(MAKE) all
 	$(VM_RUN) -- selftests/demo.sh
 
+# Debian's header packages carry no signing key: sign on install only when
+# the tree has one (sign-file would fail, noisily and harmlessly).
+SIGN_KEY := $(shell sed -n 's/^CONFIG_MODULE_SIG_KEY="\(.*\)"/\1/p' $(KDIR)/.config 2>/dev/null)
+NOSIGN := $(if $(and $(SIGN_KEY),$(wildcard $(KDIR)/$(SIGN_KEY))),,CONFIG_MODULE_SIG_ALL=)
+
+# modules_install skips depmod without System.map (header packages have
+# none): run it ourselves, unless staging into DESTDIR (the package's job).
 install: all
-	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install $(if $(DESTDIR),INSTALL_MOD_PATH=$(DESTDIR))
+	$(MAKE) -C $(KDIR) M=$(CURDIR) $(NOSIGN) modules_install $(if $(DESTDIR),INSTALL_MOD_PATH=$(DESTDIR))
+	$(if $(DESTDIR),,depmod -a $(KVER))
 	DESTDIR=$(DESTDIR) cmake --install $(BUILD_DIR) --prefix $(PREFIX)
 
 clean:
