@@ -12,11 +12,12 @@
 # run, e.g. TESTS=vmux_vlan.sh), VM_TIMEOUT (s), KSFT_TIMEOUT (s per
 # script), DESTDIR, PREFIX, BUILD_TYPE, CHECKPATCH_FLAGS (e.g. --strict).
 
-# Computed once (a plain ?= would run the script at every expansion).
-ifeq ($(origin KDIR),undefined)
+# Computed once (a plain ?= would run the script at every expansion), and
+# again by sub-makes if still empty: "make check" installs the headers first.
+ifeq ($(KDIR),)
 KDIR := $(shell scripts/kdir.sh 2>/dev/null)
 endif
-ifeq ($(origin KVER),undefined)
+ifeq ($(KVER),)
 KVER := $(shell KDIR=$(KDIR) scripts/kdir.sh --kver 2>/dev/null)
 endif
 export KDIR KVER

@@ -21,7 +21,7 @@ pkgs=(
 	qemu-system-x86 busybox-static cpio gzip xz-utils zstd util-linux coreutils
 	# inside the VM (the guest runs the host's own root over 9p)
 	iproute2 iputils-ping iputils-arping tcpdump ethtool nftables iptables
-	jq procps psmisc python3 bash
+	jq procps psmisc python3 bash iperf3
 	# CI
 	git
 )
