@@ -67,5 +67,24 @@ tcpdump_stop
 printf '\n[%s] # what the wire carried (tcpdump -e -nn on %s):\n' "${PEER%%-*}" "$VIRTIO"
 tcpdump_show | head -n 4
 
+# A macvlan and an ipvlan on the same NIC, each in its own namespace.
+setup_ns MV IPV || die "cannot create namespaces"
+run "$PEER" ip addr add 203.0.113.2/24 dev "$VIRTIO"
+run "$HOST" "$VMUX" link add link "$E1000" name mv0 netns "$MV" type macvlan mode bridge ||
+	die "vmux link add macvlan"
+run "$HOST" "$VMUX" link add link "$E1000" name ipv0 netns "$IPV" type ipvlan mode l2 ||
+	die "vmux link add ipvlan"
+defer ip -n "$MV" link del mv0
+defer ip -n "$IPV" link del ipv0
+run "$MV" ip addr add 203.0.113.11/24 dev mv0
+run "$MV" ip link set dev mv0 up
+run "$IPV" ip addr add 203.0.113.12/24 dev ipv0
+run "$IPV" ip link set dev ipv0 up
+run "$PEER" ping -c 3 -i 0.2 -w 10 203.0.113.11 || die "no reply from the vmux macvlan"
+run "$PEER" ping -c 3 -i 0.2 -w 10 203.0.113.12 || die "no reply from the vmux ipvlan"
+
 run "$HOST" "$VMUX" -d link show || die "vmux -d link show"
+run "$MV" "$VMUX" -d link show || die "vmux -d link show"
+run "$IPV" "$VMUX" -d link show || die "vmux -d link show"
+run "$HOST" "$VMUX" port show || die "vmux port show"
 printf '\ndemo: OK\n'

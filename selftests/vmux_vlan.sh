@@ -175,7 +175,9 @@ vlan_ingress_qos()
 	local n
 
 	RET=0
-	hosts_setup e1000 && pair_setup 10
+	# On the virtio side: the e1000 driver masks the PCP off the VLAN tag
+	# it strips (E1000_RXD_SPC_VLAN_MASK), for 8021q as for us.
+	hosts_setup virtio && pair_setup 10
 	check_err $? "setup"
 	require_module nf_tables
 	ip -n "$B" link set p type vlan egress-qos-map 6:5

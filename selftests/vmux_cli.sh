@@ -1,0 +1,433 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The vmux CLI as a daily tool: -n, netns, link-netns, -batch, monitor,
+# port show, the drop counters by reason, and JSON equal to ip's.
+#
+#   ns $A                                      ns $B
+#  +-------------------------------------+   +----------------------+
+#  | vmux children of $NA (all kinds)    |   | $NB, 8021q vlans,    |
+#  | $NA (e1000)                         |   | the peer             |
+#  +---|---------------------------------+   +---|------------------+
+#      '============== QEMU hub ==================='
+
+source "$(dirname "$0")/lib.sh"
+
+ALL_TESTS="
+	cli_netns cli_link_netns cli_batch cli_monitor cli_port_show
+	cli_drop_no_child cli_drop_child_down cli_drop_source_filter
+	cli_drop_mode cli_drop_bc_queue_full cli_drop_tx
+	cli_json_equals_ip cli_batch_4094
+"
+
+vm()
+{
+	local ns=$1; shift
+
+	ip netns exec "$ns" "$VMUX" "$@"
+}
+
+quiet_ns()
+{
+	local ns
+
+	for ns in "$@"; do
+		ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
+		ip netns exec "$ns" sysctl -qw net.ipv6.conf.default.disable_ipv6=1
+	done
+}
+
+hosts_setup()
+{
+	local e1000 virtio
+
+	read -r e1000 virtio < <(nics) || return 1
+	NA=$e1000; NB=$virtio
+	setup_ns A B || return 1
+	quiet_ns "$A" "$B"
+	nic_to_ns "$NA" "$A" && nic_to_ns "$NB" "$B"
+}
+
+drops()
+{
+	vm "$1" -s -j link show dev "$2" | jq -e ".[0].vmux_drops.$3.$4"
+}
+
+# assert_delta WHAT EXPECTED BEFORE AFTER
+assert_delta()
+{
+	(($4 - $3 == $2))
+	check_err $? "$1 moved by $(($4 - $3)), expected exactly $2"
+}
+
+cli_netns()
+{
+	local C
+
+	RET=0
+	hosts_setup
+	setup_ns C
+	"$VMUX" -n "$A" link add link "$NA" name v10 type vlan id 10
+	check_err $? "add with -n"
+	[[ $("$VMUX" -n "$A" -j link show dev v10 | jq -r '.[0].ifname') == v10 ]]
+	check_err $? "show with -n"
+	"$VMUX" -n "$A" link set v10 netns "$C"
+	check_err $? "set netns NAME"
+	"$VMUX" -n "$C" -j link show dev v10 | jq -e '.[0].link_netnsid != null' >/dev/null
+	check_err $? "moved device does not show its lower's netns id"
+	"$VMUX" -n "$A" link add link "$NA" name v11 netns "$C" type vlan id 11
+	check_err $? "add with netns NAME"
+	ip -n "$C" link show v11 &>/dev/null
+	check_err $? "v11 not created in $C"
+	ip -n "$A" link show v11 &>/dev/null
+	check_fail $? "v11 created in $A as well"
+	out=$("$VMUX" -n nosuchns link show 2>&1)
+	check_fail $? "-n of a missing netns"
+	[[ $out == *nosuchns* ]]
+	check_err $? "message does not name the netns: $out"
+	log_test "-n NETNS, netns NAME on add and set"
+}
+
+cli_link_netns()
+{
+	local C
+
+	RET=0
+	hosts_setup
+	setup_ns C
+	"$VMUX" -n "$C" link add link "$NA" link-netns "$A" name v10 type vlan id 10
+	check_err $? "add with link-netns"
+	"$VMUX" -n "$C" -j link show dev v10 | jq -e '.[0].link_netnsid != null' >/dev/null
+	check_err $? "lower in another netns not reported"
+	[[ $(ip -n "$A" -j link show dev "$NA" | jq .[0].ifindex) == \
+	   $("$VMUX" -n "$C" -j link show dev v10 | jq .[0].link_index) ]]
+	check_err $? "link_index is not the lower's ifindex"
+	log_test "link-netns: the lower in another namespace"
+}
+
+cli_batch()
+{
+	local f out rc
+
+	RET=0
+	hosts_setup
+	f=$(mktemp /tmp/vmux-batch.XXXXXX)
+	defer rm -f "$f"
+	cat >"$f" <<-EOF
+		# three commands, the second one wrong
+		link add link $NA name v10 type vlan id 10
+		link add link $NA name v11 type vlan id 5000
+		link add link $NA name v12 type vlan id 12
+	EOF
+	out=$(vm "$A" -batch "$f" 2>&1)
+	rc=$?
+	((rc != 0))
+	check_err $? "a failing batch exited 0"
+	[[ $out == *"Command failed $f:3"* ]]
+	check_err $? "the failing line is not named: $out"
+	ip -n "$A" link show v10 &>/dev/null
+	check_err $? "line before the error not run"
+	ip -n "$A" link show v12 &>/dev/null
+	check_fail $? "line after the error run without -force"
+	ip -n "$A" link del v10
+
+	out=$(vm "$A" -force -batch "$f" 2>&1)
+	rc=$?
+	((rc == 1))
+	check_err $? "-force batch with an error exited $rc, expected 1"
+	ip -n "$A" link show v12 &>/dev/null
+	check_err $? "-force did not go on after the error"
+	out=$(printf 'link del v10\nlink del v12\n' | vm "$A" -batch - 2>&1)
+	check_err $? "batch from stdin: $out"
+	ip -n "$A" link show v10 &>/dev/null
+	check_fail $? "batch from stdin did not run"
+	log_test "-batch FILE|- stops at the failing line, -force goes on"
+}
+
+cli_monitor()
+{
+	local out pid
+
+	RET=0
+	hosts_setup
+	out=$(mktemp /tmp/vmux-mon.XXXXXX)
+	defer rm -f "$out"
+	ip netns exec "$A" "$VMUX" -j monitor link >"$out" 2>&1 &
+	pid=$!
+	defer kill "$pid"
+	# The monitor is subscribed once it sees an event; create until it does.
+	vm "$A" link add link "$NA" name v10 type vlan id 10
+	busywait 5000 grep -q '"v10"' "$out"
+	check_err $? "no event for add: $(cat "$out")"
+	ip -n "$A" link add d0 type dummy 2>/dev/null
+	vm "$A" link set v10 type vlan loose_binding on
+	vm "$A" link del v10
+	busywait 5000 grep -q '"deleted":true' "$out"
+	check_err $? "no delete event: $(cat "$out")"
+	grep -q '"d0"' "$out"
+	check_fail $? "a non-vmux device was reported"
+	busywait 5000 grep -q "LOOSE_BINDING" "$out"
+	check_err $? "no change event with the new flags"
+	log_test "monitor reports add, change and delete of vmux devices only"
+}
+
+cli_port_show()
+{
+	local out
+
+	RET=0
+	hosts_setup
+	vm "$A" link add link "$NA" name v10 type vlan id 10 protocol 802.1ad
+	vm "$A" link add link "$NA" name m1 address 02:00:00:00:00:31 type macvlan mode bridge
+	vm "$A" link add link "$NA" name i1 type ipvlan mode l2
+	ip -n "$A" addr add 192.0.2.7/24 dev i1
+	ip -n "$A" link set i1 up
+	out=$(vm "$A" -j port show)
+	check_err $? "port show"
+	jq -e --arg l "$NA" '.[] | select(.ifname == $l) | .devices as $d |
+		($d | map(.ifname) | sort) == ["i1","m1","v10"] and
+		($d[] | select(.ifname == "v10") | .id == 10 and .protocol == "802.1ad") and
+		($d[] | select(.ifname == "m1") | .address == "02:00:00:00:00:31" and .mode == "bridge") and
+		($d[] | select(.ifname == "i1") | (.addresses | index("192.0.2.7")) != null and .mode == "l2")' \
+		<<<"$out" >/dev/null
+	check_err $? "port show content wrong: $out"
+	jq -e '.[0].drops.no_child != null' <<<"$out" >/dev/null
+	check_err $? "port drop counters missing: $out"
+	vm "$A" port show | grep -q "v10"
+	check_err $? "text port show lacks v10"
+	log_test "port show: children by kind with their demux keys, counters"
+}
+
+# Peer p10 on vlan 10 sending N broadcast ARPs for 198.51.100.1.
+peer_vlan()
+{
+	ip -n "$B" link add link "$NB" name "p$1" type vlan id "$1"
+	ip -n "$B" addr add "198.51.100.$2/24" dev "p$1"
+	ip -n "$B" link set "p$1" up
+}
+
+arp_burst()
+{
+	ip netns exec "$B" arping -q -c "$2" -I "$1" 198.51.100.1 >/dev/null 2>&1
+	return 0
+}
+
+cli_drop_no_child()
+{
+	local d0 d1
+
+	RET=0
+	hosts_setup
+	require_module 8021q
+	vm "$A" link add link "$NA" name v10 type vlan id 10
+	ip -n "$A" link set "$NA" promisc on
+	peer_vlan 30 2
+	d0=$(drops "$A" v10 port no_child)
+	arp_burst p30 5
+	busywait 3000 until_counter_is ">= $((d0 + 5))" drops "$A" v10 port no_child >/dev/null
+	d1=$(drops "$A" v10 port no_child)
+	assert_delta "port no_child" 5 "$d0" "$d1"
+	log_test "drop reason no_child counts each frame for an unserved id"
+}
+
+cli_drop_child_down()
+{
+	local d0 d1 p0 p1
+
+	RET=0
+	hosts_setup
+	require_module 8021q
+	vm "$A" link add link "$NA" name v10 type vlan id 10 loose_binding on
+	peer_vlan 10 2
+	d0=$(drops "$A" v10 dev child_down)
+	p0=$(drops "$A" v10 port child_down)
+	arp_burst p10 4
+	busywait 3000 until_counter_is ">= $((d0 + 4))" drops "$A" v10 dev child_down >/dev/null
+	d1=$(drops "$A" v10 dev child_down)
+	p1=$(drops "$A" v10 port child_down)
+	assert_delta "dev child_down" 4 "$d0" "$d1"
+	assert_delta "port child_down" 4 "$p0" "$p1"
+	[[ $(ip -n "$A" -j -s link show dev v10 | jq .[0].stats64.rx.dropped) -ge 4 ]]
+	check_err $? "rx_dropped does not include the drops"
+	log_test "drop reason child_down: frames for a vmux device that is down"
+}
+
+mac_of()
+{
+	ip -n "$1" -j link show dev "$2" | jq -r '.[0].address'
+}
+
+cli_drop_source_filter()
+{
+	local d0 d1
+
+	RET=0
+	hosts_setup
+	vm "$A" link add link "$NA" name s1 type macvlan mode source macaddr add 02:00:00:00:00:99
+	ip -n "$A" addr add 192.0.2.1/24 dev s1
+	ip -n "$A" link set s1 up
+	ip -n "$B" addr add 192.0.2.4/24 dev "$NB"
+	ip -n "$B" neigh replace 192.0.2.1 lladdr "$(mac_of "$A" s1)" dev "$NB"
+	d0=$(drops "$A" s1 dev source_filter)
+	ip netns exec "$B" ping -q -c 6 -i 0.2 -w 3 192.0.2.1 >/dev/null
+	busywait 3000 until_counter_is ">= $((d0 + 6))" drops "$A" s1 dev source_filter >/dev/null
+	d1=$(drops "$A" s1 dev source_filter)
+	assert_delta "source_filter" 6 "$d0" "$d1"
+	log_test "drop reason source_filter: unlisted senders of a source device"
+}
+
+cli_drop_mode()
+{
+	local C D d0 d1
+
+	RET=0
+	hosts_setup
+	setup_ns C D
+	vm "$A" link add link "$NA" name i1 type ipvlan mode l3 private
+	vm "$A" link add link "$NA" name i2 type ipvlan mode l3 private
+	ip -n "$A" link set i1 netns "$C"
+	ip -n "$A" link set i2 netns "$D"
+	ip -n "$C" addr add 192.0.2.1/24 dev i1
+	ip -n "$C" link set i1 up
+	ip -n "$D" addr add 192.0.2.2/24 dev i2
+	ip -n "$D" link set i2 up
+	d0=$(drops "$C" i1 dev mode)
+	ip netns exec "$C" ping -q -c 5 -i 0.2 -w 2 192.0.2.2 >/dev/null
+	check_fail $? "private ipvlans reached each other"
+	d1=$(drops "$C" i1 dev mode)
+	assert_delta "mode (private)" 5 "$d0" "$d1"
+	log_test "drop reason mode: private isolation, one per frame"
+}
+
+cli_drop_bc_queue_full()
+{
+	local d0 d1 r0 r1
+
+	RET=0
+	hosts_setup
+	# bcqueuelen 0: the macvlan documentation's "drop all broadcast".
+	vm "$A" link add link "$NA" name m1 type macvlan mode bridge bcqueuelen 0
+	ip -n "$A" link set m1 up
+	ip -n "$B" addr add 192.0.2.4/24 dev "$NB"
+	d0=$(drops "$A" m1 port bc_queue_full)
+	r0=$(link_stats_get "$A" "$NA" rx dropped)
+	ip netns exec "$B" arping -q -c 5 -I "$NB" 192.0.2.99 >/dev/null 2>&1
+	busywait 3000 until_counter_is ">= $((d0 + 5))" drops "$A" m1 port bc_queue_full >/dev/null
+	d1=$(drops "$A" m1 port bc_queue_full)
+	r1=$(link_stats_get "$A" "$NA" rx dropped)
+	assert_delta "port bc_queue_full" 5 "$d0" "$d1"
+	assert_delta "lower rx_dropped (as macvlan counts it)" 5 "$r0" "$r1"
+	log_test "drop reason bc_queue_full: each frame over the queue length"
+}
+
+cli_drop_tx()
+{
+	local C d0 d1
+
+	RET=0
+	hosts_setup
+	setup_ns C
+	# An l3 ipvlan routes in the lower's netns, which has no route for it.
+	vm "$A" link add link "$NA" name i1 type ipvlan mode l3
+	ip -n "$A" link set i1 netns "$C"
+	ip -n "$C" addr add 192.0.2.1/24 dev i1
+	ip -n "$C" link set i1 up
+	ip -n "$C" route add 203.0.113.0/24 dev i1
+	d0=$(drops "$C" i1 dev tx)
+	ip netns exec "$C" ping -q -c 5 -i 0.2 -w 2 203.0.113.9 >/dev/null 2>&1
+	d1=$(drops "$C" i1 dev tx)
+	assert_delta "tx" 5 "$d0" "$d1"
+	[[ $(ip -n "$C" -j -s link show dev i1 | jq .[0].stats64.tx.dropped) == "$d1" ]]
+	check_err $? "tx_dropped is not the tx drop count"
+	log_test "drop reason tx: frames the lower's netns could not route"
+}
+
+info_data()
+{
+	jq -S -c '.[0].linkinfo.info_data'
+}
+
+cli_json_equals_ip()
+{
+	local args ours theirs kind
+
+	RET=0
+	setup_ns A
+	require_module dummy
+	require_module 8021q
+	require_module macvlan
+	require_module ipvlan
+	ip -n "$A" link add d0 type dummy
+	ip -n "$A" link add d1 type dummy
+	while IFS='|' read -r kind args; do
+		[[ -z $kind ]] && continue
+		# shellcheck disable=SC2086
+		vm "$A" link add link d0 name ours type $kind $args &&
+		ip -n "$A" link add link d1 name theirs type $kind $args
+		check_err $? "create $kind $args"
+		ours=$(vm "$A" -j -d link show dev ours | info_data)
+		theirs=$(ip -n "$A" -j -d link show dev theirs | info_data)
+		[[ $ours == "$theirs" && $ours != null ]]
+		check_err $? "$kind $args:
+	vmux: $ours
+	ip:   $theirs"
+		ip -n "$A" link del ours
+		ip -n "$A" link del theirs
+	done <<-EOF
+		vlan|id 10
+		vlan|id 11 protocol 802.1ad reorder_hdr off loose_binding on
+		vlan|id 12 ingress-qos-map 1:2 3:4 egress-qos-map 5:6 2:1
+		macvlan|mode vepa
+		macvlan|mode bridge bcqueuelen 77
+		macvlan|mode private
+		macvlan|mode passthru nopromisc
+		macvlan|mode source nodst macaddr set 02:00:00:00:00:01 02:00:00:00:00:02
+		ipvlan|mode l2
+		ipvlan|mode l3 private
+		ipvlan|mode l3s vepa
+	EOF
+	log_test "vmux -j -d link show info_data equals ip's for the in-kernel kind"
+}
+
+# Creating 4094 VLANs: vmux -batch against ip -batch, same VM, same lower.
+cli_batch_4094()
+{
+	local f g t0 t1 t2 tv ti n
+
+	RET=0
+	setup_ns A
+	require_module dummy
+	require_module 8021q
+	ip -n "$A" link add d0 type dummy
+	ip -n "$A" link add d1 type dummy
+	f=$(mktemp /tmp/vmux-b.XXXXXX)
+	g=$(mktemp /tmp/ip-b.XXXXXX)
+	defer rm -f "$f" "$g"
+	for ((n = 1; n <= 4094; n++)); do
+		echo "link add link d0 name v$n type vlan id $n" >>"$f"
+		echo "link add link d1 name k$n type vlan id $n" >>"$g"
+	done
+	t0=$(date +%s%N)
+	vm "$A" -batch "$f"
+	check_err $? "vmux -batch"
+	t1=$(date +%s%N)
+	ip -n "$A" -batch "$g"
+	check_err $? "ip -batch"
+	t2=$(date +%s%N)
+	tv=$(((t1 - t0) / 1000000))
+	ti=$(((t2 - t1) / 1000000))
+	[[ $(ip -n "$A" -o link show type vmux_vlan | wc -l) == 4094 ]]
+	check_err $? "not 4094 vmux_vlan devices"
+	log_info "4094 VLANs: vmux -batch ${tv} ms, ip -batch ${ti} ms (ratio $((tv * 100 / ti))%)"
+	# No slower than ip, with 10% for the noise of an emulated machine.
+	((tv * 100 <= ti * 110))
+	check_err $? "vmux -batch ${tv} ms vs ip -batch ${ti} ms"
+	ip -n "$A" link del d0
+	ip -n "$A" link del d1
+	log_test "vmux -batch creates 4094 VLANs no slower than ip -batch"
+}
+
+require_root
+require_vmux
+tests_run
+exit "$(exit_status)"
