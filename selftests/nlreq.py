@@ -120,7 +120,9 @@ def main():
     if err == 0:
         print("OK")
         return 0
-    print(f"{errno.errorcode.get(err, str(err))}: {text}")
+    # Python names 95 ENOTSUP; the kernel's name is EOPNOTSUPP.
+    name = "EOPNOTSUPP" if err == errno.EOPNOTSUPP else errno.errorcode.get(err, str(err))
+    print(f"{name}: {text}")
     return 1
 
 

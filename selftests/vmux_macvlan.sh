@@ -281,7 +281,8 @@ mv_passthru()
 	check_err $? "create passthru"
 	[[ $(mac_of "$A" p) == "$mac0" ]]
 	check_err $? "passthru did not inherit the lower's MAC"
-	ip -n "$A" link set p up
+	out=$(ip -n "$A" link set p up 2>&1)
+	check_err $? "passthru up: $out"
 	[[ $(promisc "$A" "$NA") == 1 ]]
 	check_err $? "lower not promisc with passthru up"
 	out=$(vm "$A" link add link "$NA" name q type macvlan mode bridge 2>&1)
@@ -326,8 +327,7 @@ bc_flood()
 		s.bind((sys.argv[1], 0))
 		src = open(f"/sys/class/net/{sys.argv[1]}/address").read().strip()
 		frame = b"\xff" * 6 + bytes.fromhex(src.replace(":", "")) + b"\x88\xb5" + b"x" * 46
-		for _ in range(int(sys.argv[2])):
-			s.send(frame)
+		for _ in range(int(sys.argv[2])): s.send(frame)
 	EOF
 }
 

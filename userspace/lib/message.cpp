@@ -34,9 +34,14 @@ static void check(int err)
 		throw std::bad_alloc();
 }
 
-Message::Message(int type, int flags) : msg_(nlmsg_alloc_simple(type, flags))
+// libnl messages do not grow. A request is built whole before it is sent
+// (so nothing is half-applied); the largest, a full source-MAC list of 1024
+// entries, takes about 12 KiB: 64 KiB holds any request with room to spare.
+constexpr std::size_t request_size = 64 * 1024;
+
+Message::Message(int type, int flags) : msg_(nlmsg_alloc_size(request_size))
 {
-	if (!msg_)
+	if (!msg_ || !nlmsg_put(msg_.get(), NL_AUTO_PID, NL_AUTO_SEQ, type, 0, flags))
 		throw std::bad_alloc();
 }
 
