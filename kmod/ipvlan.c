@@ -324,6 +324,7 @@ static int vmux_ipv_out_v4(struct sk_buff *skb)
 	struct net *net = dev_net(dev);
 	const struct iphdr *ip4h;
 	struct rtable *rt;
+	int err;
 	struct flowi4 fl4 = {
 		.flowi4_oif = dev->ifindex,
 		.flowi4_flags = FLOWI_FLAG_ANYSRC,
@@ -346,8 +347,9 @@ static int vmux_ipv_out_v4(struct sk_buff *skb)
 	}
 	skb_dst_set(skb, &rt->dst);
 	memset(IPCB(skb), 0, sizeof(*IPCB(skb)));
-	return net_xmit_eval(ip_local_out(net, NULL, skb)) ? NET_XMIT_DROP :
-							     NET_XMIT_SUCCESS;
+	/* Not inside net_xmit_eval(): the macro evaluates its argument twice. */
+	err = ip_local_out(net, NULL, skb);
+	return net_xmit_eval(err) ? NET_XMIT_DROP : NET_XMIT_SUCCESS;
 drop:
 	kfree_skb(skb);
 	return NET_XMIT_DROP;
@@ -360,6 +362,7 @@ static int vmux_ipv_out_v6(struct sk_buff *skb)
 	const struct ipv6hdr *ip6h;
 	struct dst_entry *dst;
 	struct flowi6 fl6;
+	int err;
 
 	if (!pskb_network_may_pull(skb, sizeof(struct ipv6hdr)))
 		goto drop;
@@ -380,8 +383,8 @@ static int vmux_ipv_out_v6(struct sk_buff *skb)
 	}
 	skb_dst_set(skb, dst);
 	memset(IP6CB(skb), 0, sizeof(*IP6CB(skb)));
-	return net_xmit_eval(ip6_local_out(dev_net(dev), NULL, skb)) ?
-	       NET_XMIT_DROP : NET_XMIT_SUCCESS;
+	err = ip6_local_out(dev_net(dev), NULL, skb);
+	return net_xmit_eval(err) ? NET_XMIT_DROP : NET_XMIT_SUCCESS;
 drop:
 	kfree_skb(skb);
 	return NET_XMIT_DROP;
