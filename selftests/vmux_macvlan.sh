@@ -259,7 +259,9 @@ mv_source_list()
 	check_err $? "1024 source MACs refused"
 	[[ $(vm "$A" -j -d link show dev m1 | jq '.[0].linkinfo.info_data.macaddr_data | length') == 1024 ]]
 	check_err $? "the full list does not come back in one dump"
+	vm "$A" link set m1 type macvlan mode source
 	vm "$A" link set m1 type macvlan mode bridge
+	vm "$A" link set m1 type macvlan mode source
 	vm "$A" -j -d link show dev m1 | jq -e '.[0].linkinfo.info_data.macaddr_count == 0' >/dev/null
 	check_err $? "leaving source mode kept the list"
 	log_test "source MAC list: set/add/del/flush, cap 1024, one-message dump"
