@@ -208,6 +208,20 @@ static void vmux_dev_free(struct net_device *dev)
 	netdev_put(vdev->lower, &vdev->lower_tracker);
 }
 
+/* The feature inheritance macvlan and ipvlan share (not vlan's). */
+void vmux_inherit_features(struct net_device *dev, struct net_device *lower,
+			   netdev_features_t mask, netdev_features_t offloads,
+			   netdev_features_t always_on)
+{
+	dev->features = (lower->features & mask) | always_on;
+	dev->vlan_features = (lower->vlan_features & mask) | offloads;
+	dev->hw_enc_features |= dev->features;
+	netif_inherit_tso_max(dev, lower);
+	dev->hard_header_len = lower->hard_header_len;
+	dev->needed_headroom = lower->needed_headroom;
+	dev->needed_tailroom = lower->needed_tailroom;
+}
+
 void vmux_setup(struct net_device *dev)
 {
 	ether_setup(dev);

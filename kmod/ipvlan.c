@@ -997,22 +997,11 @@ static int vmux_ipvlan_dev_init(struct net_device *dev)
 	struct net_device *lower = vdev->lower;
 
 	netif_carrier_off(dev);
-	dev->features = (lower->features & VMUX_IPV_FEATURES) | VMUX_IPV_ALWAYS_ON;
-	dev->vlan_features = (lower->vlan_features & VMUX_IPV_FEATURES) |
-			     VMUX_IPV_ALWAYS_ON_OFFLOADS;
-	dev->hw_enc_features |= dev->features;
-	netif_inherit_tso_max(dev, lower);
-	dev->hard_header_len = lower->hard_header_len;
-	dev->needed_headroom = lower->needed_headroom;
-	dev->needed_tailroom = lower->needed_tailroom;
+	vmux_inherit_features(dev, lower, VMUX_IPV_FEATURES,
+			      VMUX_IPV_ALWAYS_ON_OFFLOADS, VMUX_IPV_ALWAYS_ON);
 	vdev->ipv.set_features = VMUX_IPV_FEATURES;
 	SET_NETDEV_DEVTYPE(dev, &vmux_ipvlan_type);
 	return vmux_dev_common_init(dev);
-}
-
-static void vmux_ipvlan_uninit(struct net_device *dev)
-{
-	vmux_dev_common_uninit(dev);
 }
 
 static int vmux_ipvlan_open(struct net_device *dev)
@@ -1109,7 +1098,7 @@ static int vmux_ipvlan_vlan_rx_kill_vid(struct net_device *dev, __be16 proto,
 
 static const struct net_device_ops vmux_ipvlan_netdev_ops = {
 	.ndo_init		= vmux_ipvlan_dev_init,
-	.ndo_uninit		= vmux_ipvlan_uninit,
+	.ndo_uninit		= vmux_dev_common_uninit,
 	.ndo_open		= vmux_ipvlan_open,
 	.ndo_stop		= vmux_ipvlan_stop,
 	.ndo_start_xmit		= vmux_ipvlan_xmit,

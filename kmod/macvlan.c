@@ -613,23 +613,12 @@ static int vmux_macvlan_init(struct net_device *dev)
 	struct net_device *lower = vdev->lower;
 
 	netif_carrier_off(dev);
-	dev->features = (lower->features & VMUX_MV_FEATURES) | VMUX_MV_ALWAYS_ON;
+	vmux_inherit_features(dev, lower, VMUX_MV_FEATURES,
+			      VMUX_MV_ALWAYS_ON_OFFLOADS, VMUX_MV_ALWAYS_ON);
 	dev->hw_features |= NETIF_F_LRO;
-	dev->vlan_features = (lower->vlan_features & VMUX_MV_FEATURES) |
-			     VMUX_MV_ALWAYS_ON_OFFLOADS;
-	dev->hw_enc_features |= dev->features;
-	netif_inherit_tso_max(dev, lower);
-	dev->hard_header_len = lower->hard_header_len;
-	dev->needed_headroom = lower->needed_headroom;
-	dev->needed_tailroom = lower->needed_tailroom;
 	vdev->mv.set_features = VMUX_MV_FEATURES;
 	SET_NETDEV_DEVTYPE(dev, &vmux_macvlan_type);
 	return vmux_dev_common_init(dev);
-}
-
-static void vmux_macvlan_uninit(struct net_device *dev)
-{
-	vmux_dev_common_uninit(dev);
 }
 
 static int vmux_macvlan_open(struct net_device *dev)
@@ -901,7 +890,7 @@ static int vmux_macvlan_fdb_del(struct ndmsg *ndm, struct nlattr *tb[],
 
 static const struct net_device_ops vmux_macvlan_netdev_ops = {
 	.ndo_init		= vmux_macvlan_init,
-	.ndo_uninit		= vmux_macvlan_uninit,
+	.ndo_uninit		= vmux_dev_common_uninit,
 	.ndo_open		= vmux_macvlan_open,
 	.ndo_stop		= vmux_macvlan_stop,
 	.ndo_start_xmit		= vmux_macvlan_xmit,

@@ -221,6 +221,9 @@ struct net_device *vmux_lower_from_tb(struct net *net, struct nlattr **tb,
 				      struct netlink_ext_ack *extack);
 int vmux_dev_common_init(struct net_device *dev);
 void vmux_dev_common_uninit(struct net_device *dev);
+void vmux_inherit_features(struct net_device *dev, struct net_device *lower,
+			   netdev_features_t mask, netdev_features_t offloads,
+			   netdev_features_t always_on);
 void vmux_get_stats64(struct net_device *dev, struct rtnl_link_stats64 *s);
 int vmux_get_iflink(const struct net_device *dev);
 int vmux_eth_ioctl(struct net_device *dev, struct ifreq *ifr, int cmd);
