@@ -274,18 +274,19 @@ promisc()
 
 mv_passthru()
 {
-	local mac0 out
+	local mac0 out p0
 
 	RET=0
 	hosts_setup
 	mac0=$(mac_of "$A" "$NA")
+	p0=$(promisc "$A" "$NA")
 	vm "$A" link add link "$NA" name p type macvlan mode passthru
 	check_err $? "create passthru"
 	[[ $(mac_of "$A" p) == "$mac0" ]]
 	check_err $? "passthru did not inherit the lower's MAC"
 	out=$(ip -n "$A" link set p up 2>&1)
 	check_err $? "passthru up: $out"
-	[[ $(promisc "$A" "$NA") == 1 ]]
+	[[ $(promisc "$A" "$NA") == $((p0 + 1)) ]]
 	check_err $? "lower not promisc with passthru up"
 	out=$(vm "$A" link add link "$NA" name q type macvlan mode bridge 2>&1)
 	check_fail $? "a second device on a passthru lower"
@@ -294,7 +295,7 @@ mv_passthru()
 	out=$(vm "$A" link add link "$NA" name q type vlan id 5 2>&1)
 	check_fail $? "a vmux_vlan on a passthru lower"
 	vm "$A" link set p type macvlan mode passthru nopromisc
-	[[ $(promisc "$A" "$NA") == 0 ]]
+	[[ $(promisc "$A" "$NA") == "$p0" ]]
 	check_err $? "nopromisc did not drop the lower's promiscuity"
 	# The user sets the lower: passthru follows, and that is the address
 	# to restore; then passthru sets the lower through itself.
@@ -314,7 +315,7 @@ mv_passthru()
 	ip -n "$A" link del p
 	[[ $(mac_of "$A" "$NA") == 02:00:00:00:00:78 ]]
 	check_err $? "lower MAC not restored to the one the user last set on it"
-	[[ $(promisc "$A" "$NA") == 0 ]]
+	[[ $(promisc "$A" "$NA") == "$p0" ]]
 	check_err $? "lower promiscuity leaked"
 	ip -n "$A" link set "$NA" address "$mac0"
 	log_test "passthru: exclusive, promisc/nopromisc, MAC sync and restore"

@@ -241,6 +241,7 @@ vlan_unknown_id()
 	check_err $? "setup"
 	# The NICs filter VIDs: promisc lets id 30 reach the port at all.
 	ip -n "$A" link set "$NA" promisc on
+	defer ip -n "$A" link set "$NA" promisc off
 	ip -n "$B" link add link "$NB" name p30 type vlan id 30
 	# No IPv6 chatter on id 30: only the 5 ARP requests below count.
 	ip netns exec "$B" sysctl -qw net.ipv6.conf.p30.disable_ipv6=1
