@@ -23,9 +23,22 @@ static int message_flags(LinkRequest::Op op)
 }
 
 // Attributes go out in one fixed order, so equal requests are equal bytes.
+// What the kind data adds to a request: a full source-MAC list is 12 KiB.
+static std::size_t data_size(const std::optional<LinkKind> &kind)
+{
+	std::size_t size = 0;
+
+	if (kind && kind->data)
+		for (const auto &[type, attr] : *kind->data)
+			size += NLA_HDRLEN + NLA_ALIGN(attr.payload.size());
+	return size;
+}
+
 Message LinkRequest::build() const
 {
-	Message msg(message_type(op_), message_flags(op_));
+	// Everything but the kind data fits in libnl's default size.
+	Message msg(message_type(op_), message_flags(op_),
+		    Message::default_size + data_size(kind_));
 	ifinfomsg ifi{};
 
 	ifi.ifi_family = AF_UNSPEC;

@@ -2,6 +2,7 @@
 
 #include "message.hpp"
 
+#include <algorithm>
 #include <new>
 #include <string>
 #include <unistd.h>
@@ -34,12 +35,10 @@ static void check(int err)
 		throw std::bad_alloc();
 }
 
-// libnl messages do not grow. A request is built whole before it is sent
-// (so nothing is half-applied); the largest, a full source-MAC list of 1024
-// entries, takes about 12 KiB: 64 KiB holds any request with room to spare.
-constexpr std::size_t request_size = 64 * 1024;
-
-Message::Message(int type, int flags) : msg_(nlmsg_alloc_size(request_size))
+// libnl messages do not grow: the caller sizes the buffer (zeroed on each
+// allocation, so not larger than needed: batches send thousands).
+Message::Message(int type, int flags, std::size_t size)
+	: msg_(nlmsg_alloc_size(std::max(size, default_size)))
 {
 	if (!msg_ || !nlmsg_put(msg_.get(), NL_AUTO_PID, NL_AUTO_SEQ, type, 0, flags))
 		throw std::bad_alloc();

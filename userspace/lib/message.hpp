@@ -50,7 +50,10 @@ private:
 // port id stay 0 until the socket sends it, so bytes() is deterministic.
 class Message {
 public:
-	Message(int type, int flags);
+	// libnl's own default: enough for any request without a long list.
+	static constexpr std::size_t default_size = 4096;
+
+	Message(int type, int flags, std::size_t size = default_size);
 
 	template <Plain T> void append(const T &family_header) { append_raw(bytes_of(family_header)); }
 	void put(int type, ByteView payload);
