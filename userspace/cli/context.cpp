@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include "netns.hpp"
+
 namespace vmux {
 
 Netlink &Context::netlink()
@@ -21,6 +23,15 @@ void Context::request(const Message &msg)
 
 	if (!warning.empty())
 		emit_error(extack_line("Warning", warning));
+}
+
+int Context::ifindex(std::string_view dev)
+{
+	auto it = ifindexes_.find(dev);
+
+	if (it == ifindexes_.end())
+		it = ifindexes_.emplace(std::string(dev), ifindex_of(dev)).first;
+	return it->second;
 }
 
 void emit(std::string_view text)

@@ -4,6 +4,7 @@
 
 #pragma once
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -34,10 +35,18 @@ public:
 	// Send a request; the kernel's warning, if any, goes to stderr.
 	void request(const Message &msg);
 
+	// The index of a device of the current netns. Remembered for the rest
+	// of a batch, as ip does: one lookup costs a socket, an ioctl and a
+	// close, most of the userspace work of a "link add" line. Commands
+	// that can rename, move or delete a device forget them all first.
+	int ifindex(std::string_view dev);
+	void forget_ifindexes() noexcept { ifindexes_.clear(); }
+
 	const Options opts;
 
 private:
 	std::optional<Netlink> netlink_;
+	std::map<std::string, int, std::less<>> ifindexes_;
 };
 
 // stdout and stderr of the CLI.

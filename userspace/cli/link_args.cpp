@@ -186,12 +186,12 @@ LinkArgs parse_link_args(Op op, Args &args)
 LinkRequest resolve_link_args(Context &ctx, LinkArgs &&p)
 {
 	if (!p.dev.empty())
-		p.req.ifindex(ifindex_of(p.dev));
+		p.req.ifindex(ctx.ifindex(p.dev));
 	if (!p.netns.empty())
 		p.req.netns_fd(open_netns(p.netns));
 	if (p.link_netns.empty()) {
 		if (!p.lower.empty())
-			p.req.link(static_cast<std::uint32_t>(ifindex_of(p.lower)));
+			p.req.link(static_cast<std::uint32_t>(ctx.ifindex(p.lower)));
 		return std::move(p.req);
 	}
 	// link-netns NAME: the lower is a device of that netns.

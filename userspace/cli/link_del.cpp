@@ -4,7 +4,6 @@
 
 #include "commands.hpp"
 #include "link_request.hpp"
-#include "netns.hpp"
 
 namespace vmux {
 
@@ -25,7 +24,8 @@ int link_del(Context &ctx, Args &args)
 		throw UsageError("Not enough information: \"dev\" argument is required.");
 
 	LinkRequest req(LinkRequest::Op::del);
-	req.ifindex(ifindex_of(dev));
+	req.ifindex(ctx.ifindex(dev));
+	ctx.forget_ifindexes();
 	ctx.request(req.build());
 	return 0;
 }

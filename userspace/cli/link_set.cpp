@@ -12,8 +12,11 @@ namespace vmux {
 int link_set(Context &ctx, Args &args)
 {
 	LinkArgs parsed = parse_link_args(LinkRequest::Op::set, args);
+	LinkRequest req = resolve_link_args(ctx, std::move(parsed));
 
-	ctx.request(resolve_link_args(ctx, std::move(parsed)).build());
+	// It may rename the device or move it away.
+	ctx.forget_ifindexes();
+	ctx.request(req.build());
 	return 0;
 }
 

@@ -36,9 +36,10 @@ static std::size_t data_size(const std::optional<LinkKind> &kind)
 
 Message LinkRequest::build() const
 {
-	// Everything but the kind data fits in libnl's default size.
-	Message msg(message_type(op_), message_flags(op_),
-		    Message::default_size + data_size(kind_));
+	// The generic attributes below take under 256 bytes; the buffer is
+	// zeroed per request, and a batch sends thousands.
+	constexpr std::size_t generic_size = 512;
+	Message msg(message_type(op_), message_flags(op_), generic_size + data_size(kind_));
 	ifinfomsg ifi{};
 
 	ifi.ifi_family = AF_UNSPEC;

@@ -2,7 +2,6 @@
 
 #include "message.hpp"
 
-#include <algorithm>
 #include <new>
 #include <string>
 #include <unistd.h>
@@ -38,7 +37,7 @@ static void check(int err)
 // libnl messages do not grow: the caller sizes the buffer (zeroed on each
 // allocation, so not larger than needed: batches send thousands).
 Message::Message(int type, int flags, std::size_t size)
-	: msg_(nlmsg_alloc_size(std::max(size, default_size)))
+	: msg_(nlmsg_alloc_size(size))
 {
 	if (!msg_ || !nlmsg_put(msg_.get(), NL_AUTO_PID, NL_AUTO_SEQ, type, 0, flags))
 		throw std::bad_alloc();

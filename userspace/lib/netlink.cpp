@@ -59,9 +59,9 @@ static void enable(nl_sock *sk, int option)
 	setsockopt(nl_socket_get_fd(sk), SOL_NETLINK, option, &one, sizeof(one));
 }
 
-Netlink::Netlink() : sock_(nl_socket_alloc())
+Netlink::Netlink() : sock_(nl_socket_alloc()), cb_(nl_cb_alloc(NL_CB_DEFAULT))
 {
-	if (!sock_)
+	if (!sock_ || !cb_)
 		throw std::bad_alloc();
 	int err = nl_connect(sock_.get(), NETLINK_ROUTE);
 	if (err < 0)
@@ -145,18 +145,16 @@ static int on_finish(nl_msg *msg, void *arg)
 
 bool Netlink::receive(Exchange &ex)
 {
-	CbPtr cb(nl_cb_alloc(NL_CB_DEFAULT));
+	nl_cb *cb = cb_.get();
 
-	if (!cb)
-		throw std::bad_alloc();
-	nl_cb_set(cb.get(), NL_CB_VALID, NL_CB_CUSTOM, on_valid, &ex);
-	nl_cb_set(cb.get(), NL_CB_ACK, NL_CB_CUSTOM, on_ack, &ex);
-	nl_cb_set(cb.get(), NL_CB_FINISH, NL_CB_CUSTOM, on_finish, &ex);
-	nl_cb_err(cb.get(), NL_CB_CUSTOM, on_error, &ex);
+	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, on_valid, &ex);
+	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, on_ack, &ex);
+	nl_cb_set(cb, NL_CB_FINISH, NL_CB_CUSTOM, on_finish, &ex);
+	nl_cb_err(cb, NL_CB_CUSTOM, on_error, &ex);
 
 	bool consistent = true;
 	while (!ex.done) {
-		int err = nl_recvmsgs(sock_.get(), cb.get());
+		int err = nl_recvmsgs(sock_.get(), cb);
 
 		if (ex.failure)
 			std::rethrow_exception(ex.failure);

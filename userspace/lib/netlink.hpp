@@ -46,6 +46,8 @@ private:
 	bool receive(Exchange &ex);
 
 	SockPtr sock_;
+	// One set of callbacks, pointed at each exchange in turn.
+	CbPtr cb_;
 };
 
 // The extended ACK message of an NLMSG_ERROR or NLMSG_DONE, empty if none.
