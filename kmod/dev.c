@@ -95,7 +95,7 @@ int vmux_get_iflink(const struct net_device *dev)
 	return vmux_priv(dev)->lower->ifindex;
 }
 
-struct net *vmux_get_link_net(const struct net_device *dev)
+static struct net *vmux_get_link_net(const struct net_device *dev)
 {
 	return dev_net(vmux_priv(dev)->lower);
 }
@@ -106,7 +106,7 @@ static size_t vmux_drops_size(void)
 	       __VMUX_DROP_MAX * nla_total_size_64bit(sizeof(u64));
 }
 
-size_t vmux_get_xstats_size(const struct net_device *dev)
+static size_t vmux_get_xstats_size(const struct net_device *dev)
 {
 	return 2 * vmux_drops_size();
 }
@@ -128,7 +128,8 @@ static int vmux_fill_drops(struct sk_buff *skb, int type,
 }
 
 /* IFLA_INFO_XSTATS: drop counters by reason, of the device and its port. */
-int vmux_fill_xstats(struct sk_buff *skb, const struct net_device *dev)
+static int vmux_fill_xstats(struct sk_buff *skb,
+			    const struct net_device *dev)
 {
 	struct vmux_dev *vdev = vmux_priv(dev);
 	struct nlattr *nest;
@@ -222,6 +223,28 @@ void vmux_inherit_features(struct net_device *dev, struct net_device *lower,
 	dev->needed_tailroom = lower->needed_tailroom;
 }
 
+/* Lower events macvlan and ipvlan handle alike: operstate and offloads
+ * follow the lower.
+ */
+void vmux_stacked_lower_event(struct vmux_dev *vdev, unsigned long event)
+{
+	struct net_device *dev = vdev->dev, *lower = vdev->lower;
+
+	switch (event) {
+	case NETDEV_UP:
+	case NETDEV_DOWN:
+	case NETDEV_CHANGE:
+		netif_stacked_transfer_operstate(lower, dev);
+		break;
+	case NETDEV_FEAT_CHANGE:
+		netif_inherit_tso_max(dev, lower);
+		dev->needed_headroom = lower->needed_headroom;
+		dev->needed_tailroom = lower->needed_tailroom;
+		netdev_update_features(dev);
+		break;
+	}
+}
+
 void vmux_setup(struct net_device *dev)
 {
 	ether_setup(dev);
@@ -274,7 +297,7 @@ unregister:
 	return err;
 }
 
-void vmux_dellink(struct net_device *dev, struct list_head *head)
+static void vmux_dellink(struct net_device *dev, struct list_head *head)
 {
 	struct vmux_dev *vdev = vmux_priv(dev);
 	struct vmux_port *port = vdev->port;
@@ -355,3 +378,59 @@ const struct ethtool_ops vmux_ethtool_ops = {
 	.get_link_ksettings	= vmux_ethtool_get_link_ksettings,
 	.get_ts_info		= vmux_ethtool_get_ts_info,
 };
+
+/* What every kind's rtnl_link_ops has in common, filled in before
+ * registration so the three tables cannot drift apart.
+ */
+void vmux_link_ops_init(struct rtnl_link_ops *ops)
+{
+	ops->priv_size = sizeof(struct vmux_dev);
+	ops->dellink = vmux_dellink;
+	ops->get_link_net = vmux_get_link_net;
+	ops->get_xstats_size = vmux_get_xstats_size;
+	ops->fill_xstats = vmux_fill_xstats;
+}
+
+#ifdef CONFIG_NET_POLL_CONTROLLER
+/* netconsole on a child: the frame goes straight to the lower's netpoll,
+ * uncounted, as 8021q and macvlan do (this may run in any context).
+ */
+netdev_tx_t vmux_netpoll_xmit(struct vmux_dev *vdev, struct sk_buff *skb)
+{
+	skb->dev = vdev->lower;
+	return netpoll_send_skb(vdev->netpoll, skb);
+}
+
+void vmux_poll_controller(struct net_device *dev)
+{
+}
+
+int vmux_netpoll_setup(struct net_device *dev, struct netpoll_info *npinfo)
+{
+	struct vmux_dev *vdev = vmux_priv(dev);
+	struct netpoll *netpoll;
+	int err;
+
+	netpoll = kzalloc(sizeof(*netpoll), GFP_KERNEL);
+	if (!netpoll)
+		return -ENOMEM;
+	err = __netpoll_setup(netpoll, vdev->lower);
+	if (err) {
+		kfree(netpoll);
+		return err;
+	}
+	vdev->netpoll = netpoll;
+	return 0;
+}
+
+void vmux_netpoll_cleanup(struct net_device *dev)
+{
+	struct vmux_dev *vdev = vmux_priv(dev);
+	struct netpoll *netpoll = vdev->netpoll;
+
+	if (!netpoll)
+		return;
+	vdev->netpoll = NULL;
+	__netpoll_free(netpoll);
+}
+#endif

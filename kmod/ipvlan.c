@@ -1329,17 +1329,6 @@ static void vmux_ipvlan_lower_event(struct vmux_dev *vdev, unsigned long event,
 	struct net_device *dev = vdev->dev, *lower = vdev->lower;
 
 	switch (event) {
-	case NETDEV_UP:
-	case NETDEV_DOWN:
-	case NETDEV_CHANGE:
-		netif_stacked_transfer_operstate(lower, dev);
-		break;
-	case NETDEV_FEAT_CHANGE:
-		netif_inherit_tso_max(dev, lower);
-		dev->needed_headroom = lower->needed_headroom;
-		dev->needed_tailroom = lower->needed_tailroom;
-		netdev_update_features(dev);
-		break;
 	case NETDEV_CHANGEMTU:
 		/* As ipvlan: always the lower's, both ways. */
 		dev_set_mtu(dev, lower->mtu);
@@ -1348,29 +1337,22 @@ static void vmux_ipvlan_lower_event(struct vmux_dev *vdev, unsigned long event,
 		eth_hw_addr_set(dev, lower->dev_addr);
 		call_netdevice_notifiers(NETDEV_CHANGEADDR, dev);
 		break;
-	case NETDEV_NOTIFY_PEERS:
-	case NETDEV_BONDING_FAILOVER:
-	case NETDEV_RESEND_IGMP:
-		call_netdevice_notifiers(event, dev);
+	default:
+		vmux_stacked_lower_event(vdev, event);
 		break;
 	}
 }
 
 static struct rtnl_link_ops vmux_ipvlan_link_ops = {
 	.kind		= VMUX_KIND_IPVLAN,
-	.priv_size	= sizeof(struct vmux_dev),
 	.setup		= vmux_ipvlan_setup,
 	.maxtype	= IFLA_VMUX_IPVLAN_MAX,
 	.policy		= vmux_ipvlan_policy,
 	.validate	= vmux_ipvlan_validate,
 	.newlink	= vmux_ipvlan_newlink,
 	.changelink	= vmux_ipvlan_changelink,
-	.dellink	= vmux_dellink,
 	.get_size	= vmux_ipvlan_get_size,
 	.fill_info	= vmux_ipvlan_fill_info,
-	.get_xstats_size = vmux_get_xstats_size,
-	.fill_xstats	= vmux_fill_xstats,
-	.get_link_net	= vmux_get_link_net,
 };
 
 const struct vmux_kind_ops vmux_ipvlan_kind = {

@@ -556,6 +556,9 @@ static netdev_tx_t vmux_macvlan_xmit(struct sk_buff *skb,
 	struct vmux_dev *dest;
 	int ret;
 
+	/* Straight to the wire, as macvlan does: no local delivery. */
+	if (unlikely(netpoll_tx_running(dev)))
+		return vmux_netpoll_xmit(vdev, skb);
 	if (READ_ONCE(vdev->mv.mode) == VMUX_MACVLAN_MODE_BRIDGE) {
 		const struct ethhdr *eth = skb_eth_hdr(skb);
 
@@ -909,6 +912,11 @@ static const struct net_device_ops vmux_macvlan_netdev_ops = {
 	.ndo_eth_ioctl		= vmux_eth_ioctl,
 	.ndo_get_iflink		= vmux_get_iflink,
 	.ndo_features_check	= passthru_features_check,
+#ifdef CONFIG_NET_POLL_CONTROLLER
+	.ndo_poll_controller	= vmux_poll_controller,
+	.ndo_netpoll_setup	= vmux_netpoll_setup,
+	.ndo_netpoll_cleanup	= vmux_netpoll_cleanup,
+#endif
 };
 
 static void vmux_macvlan_setup(struct net_device *dev)
@@ -1279,15 +1287,6 @@ static void vmux_macvlan_lower_event(struct vmux_dev *vdev, unsigned long event,
 	struct net_device *dev = vdev->dev, *lower = vdev->lower;
 
 	switch (event) {
-	case NETDEV_UP:
-	case NETDEV_DOWN:
-	case NETDEV_CHANGE:
-		netif_stacked_transfer_operstate(lower, dev);
-		break;
-	case NETDEV_FEAT_CHANGE:
-		netif_inherit_tso_max(dev, lower);
-		netdev_update_features(dev);
-		break;
 	case NETDEV_CHANGEMTU:
 		if (dev->mtu > lower->mtu)
 			dev_set_mtu(dev, lower->mtu);
@@ -1297,29 +1296,22 @@ static void vmux_macvlan_lower_event(struct vmux_dev *vdev, unsigned long event,
 		if (vdev->port->passthru)
 			vmux_macvlan_sync_address(dev, lower->dev_addr);
 		break;
-	case NETDEV_NOTIFY_PEERS:
-	case NETDEV_BONDING_FAILOVER:
-	case NETDEV_RESEND_IGMP:
-		call_netdevice_notifiers(event, dev);
+	default:
+		vmux_stacked_lower_event(vdev, event);
 		break;
 	}
 }
 
 static struct rtnl_link_ops vmux_macvlan_link_ops = {
 	.kind		= VMUX_KIND_MACVLAN,
-	.priv_size	= sizeof(struct vmux_dev),
 	.setup		= vmux_macvlan_setup,
 	.maxtype	= IFLA_VMUX_MACVLAN_MAX,
 	.policy		= vmux_macvlan_policy,
 	.validate	= vmux_macvlan_validate,
 	.newlink	= vmux_macvlan_newlink,
 	.changelink	= vmux_macvlan_changelink,
-	.dellink	= vmux_dellink,
 	.get_size	= vmux_macvlan_get_size,
 	.fill_info	= vmux_macvlan_fill_info,
-	.get_xstats_size = vmux_get_xstats_size,
-	.fill_xstats	= vmux_fill_xstats,
-	.get_link_net	= vmux_get_link_net,
 };
 
 const struct vmux_kind_ops vmux_macvlan_kind = {

@@ -37,6 +37,7 @@ static int __init vmux_init(void)
 	if (err)
 		goto port_exit;
 	for (n = 0; n < __VMUX_T_MAX; n++) {
+		vmux_link_ops_init(vmux_kinds[n]->link_ops);
 		err = rtnl_link_register(vmux_kinds[n]->link_ops);
 		if (err)
 			goto unwind;

@@ -318,7 +318,22 @@ static int vmux_netdev_event(struct notifier_block *nb, unsigned long event,
 			break;
 		vmux_port_kill_all(port);
 		break;
-	default:
+	case NETDEV_NOTIFY_PEERS:
+	case NETDEV_BONDING_FAILOVER:
+	case NETDEV_RESEND_IGMP:
+		/* Each child announces itself too, as 8021q/macvlan/ipvlan do. */
+		list_for_each_entry(vdev, &port->children, list)
+			call_netdevice_notifiers(event, vdev->dev);
+		break;
+	case NETDEV_UP:
+	case NETDEV_DOWN:
+	case NETDEV_CHANGE:
+	case NETDEV_CHANGEMTU:
+	case NETDEV_CHANGEADDR:
+	case NETDEV_FEAT_CHANGE:
+		/* Only these: walking every child on each CHANGEUPPER made
+		 * adding N children cost O(N^2).
+		 */
 		list_for_each_entry_safe(vdev, tmp, &port->children, list)
 			vmux_kind_ops(vdev->kind)->lower_event(vdev, event,
 							       &close_list);

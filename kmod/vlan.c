@@ -612,6 +612,8 @@ static netdev_tx_t vmux_vlan_xmit(struct sk_buff *skb, struct net_device *dev)
 	}
 
 	skb->dev = vdev->lower;
+	if (unlikely(netpoll_tx_running(dev)))
+		return vmux_netpoll_xmit(vdev, skb);
 	ret = dev_queue_xmit(skb);
 	vmux_count_tx(vdev, len, ret);
 	return ret;
@@ -858,6 +860,11 @@ static const struct net_device_ops vmux_vlan_netdev_ops = {
 	.ndo_get_stats64	= vmux_get_stats64,
 	.ndo_fix_features	= vmux_vlan_fix_features,
 	.ndo_get_iflink		= vmux_get_iflink,
+#ifdef CONFIG_NET_POLL_CONTROLLER
+	.ndo_poll_controller	= vmux_poll_controller,
+	.ndo_netpoll_setup	= vmux_netpoll_setup,
+	.ndo_netpoll_cleanup	= vmux_netpoll_cleanup,
+#endif
 };
 
 static void vmux_vlan_setup(struct net_device *dev)
@@ -937,11 +944,6 @@ static void vmux_vlan_lower_event(struct vmux_dev *vdev, unsigned long event,
 			dev_change_flags(dev, dev->flags | IFF_UP, NULL);
 		netif_stacked_transfer_operstate(lower, dev);
 		break;
-	case NETDEV_NOTIFY_PEERS:
-	case NETDEV_BONDING_FAILOVER:
-	case NETDEV_RESEND_IGMP:
-		call_netdevice_notifiers(event, dev);
-		break;
 	}
 }
 
@@ -961,19 +963,14 @@ static int vmux_vlan_lower_upper_check(struct vmux_port *port,
 
 static struct rtnl_link_ops vmux_vlan_link_ops = {
 	.kind		= VMUX_KIND_VLAN,
-	.priv_size	= sizeof(struct vmux_dev),
 	.setup		= vmux_vlan_setup,
 	.maxtype	= IFLA_VMUX_VLAN_MAX,
 	.policy		= vmux_vlan_policy,
 	.validate	= vmux_vlan_validate,
 	.newlink	= vmux_vlan_newlink,
 	.changelink	= vmux_vlan_changelink,
-	.dellink	= vmux_dellink,
 	.get_size	= vmux_vlan_get_size,
 	.fill_info	= vmux_vlan_fill_info,
-	.get_xstats_size = vmux_get_xstats_size,
-	.fill_xstats	= vmux_fill_xstats,
-	.get_link_net	= vmux_get_link_net,
 };
 
 const struct vmux_kind_ops vmux_vlan_kind = {

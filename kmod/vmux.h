@@ -7,6 +7,7 @@
 #define _VMUX_H
 
 #include <linux/netdevice.h>
+#include <linux/netpoll.h>
 #include <linux/if_vlan.h>
 #include <linux/rhashtable.h>
 #include <linux/skbuff.h>
@@ -158,6 +159,9 @@ struct vmux_dev {
 	struct list_head list;			/* in port->children */
 	enum vmux_kind kind;
 	struct vmux_pcpu_stats __percpu *stats;
+#ifdef CONFIG_NET_POLL_CONTROLLER
+	struct netpoll *netpoll;		/* netconsole through the lower */
+#endif
 	union {
 		struct vmux_vlan vlan;
 		struct vmux_macvlan mv;
@@ -171,7 +175,9 @@ struct vmux_kind_ops {
 	/* publish/unpublish @vdev in the port's demux tables, under RTNL */
 	int (*add_keys)(struct vmux_dev *vdev, struct netlink_ext_ack *extack);
 	void (*del_keys)(struct vmux_dev *vdev);
-	/* lower event, called under RTNL for each child of this kind */
+	/* lower event (UP, DOWN, CHANGE, CHANGEMTU, CHANGEADDR or
+	 * FEAT_CHANGE), called under RTNL for each child of this kind
+	 */
 	void (*lower_event)(struct vmux_dev *vdev, unsigned long event,
 			    struct list_head *kill);
 	/* PRECHANGEUPPER on the lower: may veto another driver's upper */
@@ -210,10 +216,8 @@ void vmux_port_exit(void);
 void vmux_setup(struct net_device *dev);
 int vmux_attach(struct vmux_dev *vdev, const struct vmux_kind_ops *ops,
 		struct netlink_ext_ack *extack);
-void vmux_dellink(struct net_device *dev, struct list_head *head);
-struct net *vmux_get_link_net(const struct net_device *dev);
-size_t vmux_get_xstats_size(const struct net_device *dev);
-int vmux_fill_xstats(struct sk_buff *skb, const struct net_device *dev);
+void vmux_link_ops_init(struct rtnl_link_ops *ops);
+void vmux_stacked_lower_event(struct vmux_dev *vdev, unsigned long event);
 void vmux_count_rx(struct vmux_dev *vdev, unsigned int len, bool mcast);
 void vmux_count_tx(struct vmux_dev *vdev, unsigned int len, int ret);
 void vmux_drop(struct vmux_dev *vdev, enum vmux_drop_reason reason);
@@ -227,6 +231,21 @@ void vmux_inherit_features(struct net_device *dev, struct net_device *lower,
 void vmux_get_stats64(struct net_device *dev, struct rtnl_link_stats64 *s);
 int vmux_get_iflink(const struct net_device *dev);
 int vmux_eth_ioctl(struct net_device *dev, struct ifreq *ifr, int cmd);
+
+#ifdef CONFIG_NET_POLL_CONTROLLER
+netdev_tx_t vmux_netpoll_xmit(struct vmux_dev *vdev, struct sk_buff *skb);
+void vmux_poll_controller(struct net_device *dev);
+int vmux_netpoll_setup(struct net_device *dev, struct netpoll_info *npinfo);
+void vmux_netpoll_cleanup(struct net_device *dev);
+#else
+/* netpoll_tx_running() is constant false: never called. */
+static inline netdev_tx_t vmux_netpoll_xmit(struct vmux_dev *vdev,
+					    struct sk_buff *skb)
+{
+	dev_kfree_skb_any(skb);
+	return NETDEV_TX_OK;
+}
+#endif
 extern const struct ethtool_ops vmux_ethtool_ops;
 
 /* vlan.c */

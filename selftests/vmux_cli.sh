@@ -17,7 +17,7 @@ ALL_TESTS="
 	cli_netns cli_link_netns cli_batch cli_monitor cli_port_show
 	cli_drop_no_child cli_drop_child_down cli_drop_source_filter
 	cli_drop_mode cli_drop_bc_queue_full cli_drop_tx
-	cli_json_equals_ip cli_batch_4094
+	cli_json_equals_ip cli_batch_names cli_batch_4094
 "
 
 vm()
@@ -416,6 +416,40 @@ cli_json_equals_ip()
 		ipvlan|mode l3s vepa
 	EOF
 	log_test "vmux -j -d link show info_data equals ip's for the in-kernel kind"
+}
+
+# A batch remembers the devices it looked up (as ip -batch does): renames
+# and deletes within the batch must be seen by the lines after them.
+cli_batch_names()
+{
+	local f out
+
+	RET=0
+	setup_ns A
+	require_module dummy
+	ip -n "$A" link add d0 type dummy
+	f=$(mktemp /tmp/vmux-batch.XXXXXX)
+	defer rm -f "$f"
+	cat >"$f" <<-EOF
+		link add link d0 name v1 type vlan id 1
+		link set dev d0 name d9
+		link add link d9 name v2 type vlan id 2
+		link add link d0 name v3 type vlan id 3
+		link add link d9 name m1 type macvlan
+		link del d9
+		link add link d9 name m2 type macvlan
+	EOF
+	out=$(vm "$A" -force -batch "$f" 2>&1)
+	check_fail $? "a batch with two bad lines exited 0"
+	[[ $out == *"Cannot find device \"d0\""*"Command failed $f:4"* ]]
+	check_err $? "the renamed lower was still found by its old name: $out"
+	[[ $out == *"Cannot find device \"d9\""*"Command failed $f:7"* ]]
+	check_err $? "the deleted lower was still found: $out"
+	[[ $(grep -c "Command failed" <<<"$out") == 2 ]]
+	check_err $? "not exactly two failed lines: $out"
+	[[ $(ip -n "$A" -o link show | grep -c "@") == 0 ]]
+	check_err $? "children left after their lower was deleted"
+	log_test "-batch: renames and deletes are seen by the next lines"
 }
 
 # Creating 4094 VLANs: vmux -batch against ip -batch, same VM, same lower.

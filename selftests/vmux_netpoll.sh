@@ -1,0 +1,169 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# netconsole over vmux children, as over 8021q and macvlan: the kernel log
+# leaves through a vmux_vlan (tagged) or a vmux_macvlan (its own MAC) by
+# netpoll, and a child or its lower can be deleted while netconsole uses it.
+# netconsole binds devices of the initial netns, so the e1000 NIC stays
+# here; the peer's virtio NIC is in ns $B, where tcpdump reads the wire.
+#
+#  initial netns                              ns $B
+#  $NA (e1000) - v10 vmux_vlan 10             $NB (virtio)
+#              - m1  vmux_macvlan             tcpdump -e -A
+#  198.51.100.1 on v10, 192.0.2.1 on m1       (the addresses are netconsole's)
+#      '=================== QEMU hub ===================='
+
+source "$(dirname "$0")/lib.sh"
+
+ALL_TESTS="
+	netpoll_vlan netpoll_macvlan netpoll_ipvlan_refused
+	netpoll_child_deleted netpoll_lower_deleted
+"
+
+NA=
+NB=
+
+wire_setup()
+{
+	read -r NA NB < <(nics) || return 1
+	setup_ns B || return 1
+	nic_to_ns "$NB" "$B" || return 1
+	ip link set dev "$NA" up
+	defer ip link set dev "$NA" down
+	nic_wait_carrier "" "$NA" && nic_wait_carrier "$B" "$NB"
+}
+
+mac_of()
+{
+	ip_ns "$1" -j link show dev "$2" | jq -r '.[0].address'
+}
+
+# netconsole_on DEV LOCAL_IP REMOTE_IP REMOTE_MAC: log to REMOTE_IP:6666
+# through DEV; fails if netconsole cannot use DEV.
+netconsole_on()
+{
+	modprobe netconsole "netconsole=6665@$2/$1,6666@$3/$4" 2>/dev/null || return 1
+	defer rmmod netconsole
+}
+
+# A line the kernel sends to every console (quiet boot: err and above).
+log_marker()
+{
+	echo "<3>vmux-netpoll: $1" >/dev/kmsg
+}
+
+netpoll_vlan()
+{
+	local marker=vlan-$RANDOM
+
+	RET=0
+	wire_setup || { log_test "netconsole through a vmux_vlan"; return; }
+	"$VMUX" link add link "$NA" name v10 type vlan id 10
+	defer ip link del v10
+	ip addr add 198.51.100.1/24 dev v10
+	ip link set v10 up
+	netconsole_on v10 198.51.100.1 198.51.100.2 "$(mac_of "$B" "$NB")"
+	check_err $? "netconsole refused a vmux_vlan"
+	tcpdump_start "$B" "$NB" -A "vlan and udp port 6666"
+	log_marker "$marker"
+	tcpdump_wait "ethertype 802.1Q \(0x8100\).*vlan 10,.*198.51.100.1.6665 > 198.51.100.2.6666: UDP"
+	check_err $? "no netconsole frame tagged 10 on the wire"
+	tcpdump_wait "vmux-netpoll: $marker"
+	check_err $? "the log line is not in the frame: $(tcpdump_show | head -5)"
+	log_test "netconsole through a vmux_vlan: tagged on the wire"
+}
+
+netpoll_macvlan()
+{
+	local marker=macvlan-$RANDOM mac
+
+	RET=0
+	wire_setup || { log_test "netconsole through a vmux_macvlan"; return; }
+	# A bridge-mode sibling: netpoll frames still go to the wire.
+	"$VMUX" link add link "$NA" name m1 type macvlan mode bridge
+	defer ip link del m1
+	"$VMUX" link add link "$NA" name m2 type macvlan mode bridge
+	defer ip link del m2
+	mac=$(mac_of "" m1)
+	ip addr add 192.0.2.1/24 dev m1
+	ip link set m1 up
+	ip link set m2 up
+	netconsole_on m1 192.0.2.1 192.0.2.2 "$(mac_of "$B" "$NB")"
+	check_err $? "netconsole refused a vmux_macvlan"
+	tcpdump_start "$B" "$NB" -A "udp port 6666"
+	log_marker "$marker"
+	tcpdump_wait "^[0-9:.]+ $mac > .*ethertype IPv4.*192.0.2.1.6665 > 192.0.2.2.6666: UDP"
+	check_err $? "no netconsole frame from m1's MAC $mac: $(tcpdump_show | head -3)"
+	tcpdump_wait "vmux-netpoll: $marker"
+	check_err $? "the log line is not in the frame"
+	log_test "netconsole through a vmux_macvlan: its own MAC on the wire"
+}
+
+# The in-kernel ipvlan has no netpoll (l3 transmit routes); neither has ours.
+netpoll_ipvlan_refused()
+{
+	RET=0
+	wire_setup || { log_test "netconsole on a vmux_ipvlan is refused"; return; }
+	"$VMUX" link add link "$NA" name i1 type ipvlan mode l2
+	defer ip link del i1
+	ip addr add 192.0.2.1/24 dev i1
+	ip link set i1 up
+	netconsole_on i1 192.0.2.1 192.0.2.2 "$(mac_of "$B" "$NB")"
+	check_fail $? "netconsole took a vmux_ipvlan"
+	[[ $(ip -j link show dev i1 | jq -r '.[0].operstate') == UP ]]
+	check_err $? "the refused device is not up any more"
+	log_test "netconsole on a vmux_ipvlan is refused, as on ipvlan"
+}
+
+# The netconsole target dies with its device: no leaked reference (the
+# runner fails on "unregister_netdevice: waiting for").
+netpoll_child_deleted()
+{
+	RET=0
+	wire_setup || { log_test "netconsole's vmux_vlan deleted"; return; }
+	"$VMUX" link add link "$NA" name v10 type vlan id 10
+	ip addr add 198.51.100.1/24 dev v10
+	ip link set v10 up
+	netconsole_on v10 198.51.100.1 198.51.100.2 "$(mac_of "$B" "$NB")"
+	check_err $? "netconsole refused a vmux_vlan"
+	log_marker "before delete"
+	timeout 30 "$VMUX" link del v10
+	check_err $? "deleting the device netconsole uses failed or hung"
+	dmesg | tail -20 | grep -q "network logging stopped on interface v10"
+	check_err $? "netconsole did not let go of v10"
+	log_marker "after delete"
+	log_test "netconsole's vmux_vlan deleted under it"
+}
+
+netpoll_lower_deleted()
+{
+	RET=0
+	require_module dummy
+	ip link add d0 type dummy
+	defer ip link del d0
+	ip link set d0 up
+	"$VMUX" link add link d0 name m1 type macvlan mode private
+	ip addr add 192.0.2.1/24 dev m1
+	ip link set m1 up
+	netconsole_on m1 192.0.2.1 192.0.2.2 02:00:00:00:00:02
+	check_err $? "netconsole refused a vmux_macvlan on a dummy"
+	log_marker "lower about to go"
+	timeout 30 ip link del d0
+	check_err $? "deleting the lower failed or hung"
+	! ip link show m1 &>/dev/null
+	check_err $? "m1 outlived its lower"
+	dmesg | tail -20 | grep -q "network logging stopped on interface m1"
+	check_err $? "netconsole did not let go of m1"
+	log_test "netconsole's vmux_macvlan: its lower deleted under it"
+}
+
+require_root
+require_vmux
+require_command tcpdump jq
+# Loaded per test with its target (a module parameter), so not here.
+if ! modinfo netconsole &>/dev/null || [[ -d /sys/module/netconsole ]]; then
+	echo "SKIP: netconsole is not available, or loaded already"
+	exit "$ksft_skip"
+fi
+tests_run
+exit "$(exit_status)"
