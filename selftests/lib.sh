@@ -13,6 +13,8 @@
 #                                 test (tests_run opens a scope per test) and
 #                                 on every exit path of the script
 #   setup_ns A B                  sets $A, $B to fresh namespaces "A-xxxxxx"
+#   hosts_setup [C D]             $A with the e1000 $NA, $B with the virtio $NB
+#   vm NS ARGS...                 the vmux CLI in NS
 #   busywait MS CMD... / slowwait S CMD...   poll until CMD succeeds
 #
 # Exit status (exit_status): 0 all passed, 1 something failed, 4 (ksft_skip)
@@ -25,6 +27,7 @@ ksft_skip=4
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
 VMUX=${VMUX:-$top/build/vmux}
 VMUX_KO=${VMUX_KO:-$top/kmod/vmux.ko}
+NLREQ=$top/selftests/nlreq.py
 # Per-poll waits: how long busywait/slowwait callers give the kernel, in ms.
 WAIT_TIMEOUT=${WAIT_TIMEOUT:-5000}
 
@@ -330,6 +333,26 @@ setup_ns()
 	done
 }
 
+# ns_sysctl "KEY=VALUE..." NS...: the same sysctls in every NS.
+ns_sysctl()
+{
+	local -a kv
+	local ns
+
+	read -ra kv <<<"$1"
+	shift
+	for ns in "$@"; do
+		ip netns exec "$ns" sysctl -qw "${kv[@]}"
+	done
+}
+
+# quiet_ns NS...: IPv6 off in each NS, for the devices there and those to
+# come: no DAD, RS or MLD frames, so that frame counts are exact.
+quiet_ns()
+{
+	ns_sysctl "net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1" "$@"
+}
+
 # in_ns NS CMD...: run CMD in NS ("" = the current namespace).
 in_ns()
 {
@@ -405,17 +428,175 @@ nic_from_ns()
 	ip -n "$ns" link set dev "$dev" netns 1
 }
 
-# link_has_carrier NS DEV: DEV in NS reports LOWER_UP.
-link_has_carrier()
-{
-	ip_ns "$1" -j link show dev "$2" |
-		jq -e '.[0].flags | index("LOWER_UP")' >/dev/null
-}
-
 # nic_wait_carrier NS DEV: wait (10 s) until DEV in NS has carrier.
 nic_wait_carrier()
 {
 	slowwait 10 link_has_carrier "$1" "$2"
+}
+
+# hosts_setup [-a e1000|virtio] [-i FUNC] [NAME...]: the two hosts on the
+# wire. $A holds the e1000 as $NA, $B the virtio-net as $NB, both up (-a
+# virtio: the other way round); setup_ns makes one more namespace per NAME.
+# FUNC (e.g. quiet_ns) gets every namespace before the NICs move in: a
+# device takes its sysctls from the namespace's defaults when it arrives.
+hosts_setup()
+{
+	local side=e1000 init="" opt e1000 virtio OPTIND=1
+
+	while getopts "a:i:" opt; do
+		case $opt in
+		a) side=$OPTARG ;;
+		i) init=$OPTARG ;;
+		*) return 1 ;;
+		esac
+	done
+	shift $((OPTIND - 1))
+	read -r e1000 virtio < <(nics) || return 1
+	case $side in
+	e1000) NA=$e1000; NB=$virtio ;;
+	virtio) NA=$virtio; NB=$e1000 ;;
+	*) echo "hosts_setup: -a $side: e1000 or virtio" >&2; return 1 ;;
+	esac
+	setup_ns A B "$@" || return 1
+	if [[ -n $init ]]; then
+		local -a all=("$A" "$B")
+		local var
+
+		for var in "$@"; do
+			all+=("${!var}")
+		done
+		"$init" "${all[@]}"
+	fi
+	nic_to_ns "$NA" "$A" && nic_to_ns "$NB" "$B"
+}
+
+# peer_vlan ID HOST: on the peer, the 8021q vlan "pID" on $NB with
+# 198.51.100.HOST/24, up.
+peer_vlan()
+{
+	ip -n "$B" link add link "$NB" name "p$1" type vlan id "$1" &&
+	ip -n "$B" addr add "198.51.100.$2/24" dev "p$1" &&
+	ip -n "$B" link set "p$1" up
+}
+
+# ---- links ---------------------------------------------------------------------------------
+
+link_exists()
+{
+	ip_ns "$1" link show dev "$2" &>/dev/null
+}
+
+# link_has_flag NS DEV FLAG: DEV in NS has FLAG (UP, LOWER_UP, NOARP, ...).
+link_has_flag()
+{
+	ip_ns "$1" -j link show dev "$2" |
+		jq -e --arg f "$3" '.[0].flags | index($f)' >/dev/null
+}
+
+is_up()
+{
+	link_has_flag "$1" "$2" UP
+}
+
+link_has_carrier()
+{
+	link_has_flag "$1" "$2" LOWER_UP
+}
+
+operstate()
+{
+	ip_ns "$1" -j link show dev "$2" | jq -r '.[0].operstate'
+}
+
+# operstate_is NS DEV STATE: for busywait.
+operstate_is()
+{
+	[[ $(operstate "$1" "$2") == "$3" ]]
+}
+
+mac_of()
+{
+	ip_ns "$1" -j link show dev "$2" | jq -r '.[0].address'
+}
+
+link_mtu()
+{
+	ip_ns "$1" -j link show dev "$2" | jq .[0].mtu
+}
+
+# link_count NS: how many devices NS holds.
+link_count()
+{
+	ip_ns "$1" -o link | wc -l
+}
+
+# check_link_count NS COUNT: NS holds COUNT devices still (link_count before
+# the refused commands): they left nothing behind.
+check_link_count()
+{
+	local n
+
+	n=$(link_count "$1")
+	((n == $2))
+	check_err $? "failed commands left devices behind ($2 -> $n)"
+}
+
+# ---- vmux ----------------------------------------------------------------------------------
+
+# vm NS ARGS...: the vmux CLI in NS.
+vm()
+{
+	local ns=$1; shift
+
+	ip netns exec "$ns" "$VMUX" "$@"
+}
+
+# vmux_drops_get NS DEV dev|port REASON: a vmux drop counter of DEV.
+vmux_drops_get()
+{
+	vm "$1" -s -j link show dev "$2" | jq -e ".[0].vmux_drops.$3.$4"
+}
+
+# vmux_refused NS <<EOF: one "vmux link" command line a row, as
+# "ARGS|MESSAGE" or "ARGS|STATUS|MESSAGE": "vmux link ARGS" in NS must fail
+# (with exit STATUS) and print MESSAGE.
+vmux_refused()
+{
+	local ns=$1 row want msg out rc
+
+	while IFS='|' read -r row want msg; do
+		[[ -z $row ]] && continue
+		[[ -z $msg ]] && { msg=$want; want=; }
+		# shellcheck disable=SC2086
+		out=$(vm "$ns" link $row 2>&1)
+		rc=$?
+		if [[ -n $want ]]; then
+			((rc == want))
+			check_err $? "vmux link $row: exit status $rc, expected $want"
+		else
+			((rc != 0))
+			check_err $? "accepted: vmux link $row"
+		fi
+		[[ $out == *"$msg"* ]]
+		check_err $? "vmux link $row: expected \"$msg\", got \"$out\""
+	done
+}
+
+# nlreq_refused NS <<EOF: one raw request a row, as "ERRNO: message|ARGS":
+# "nlreq.py ARGS" in NS must fail with ERRNO and the extack message (which
+# the kernel may prefix: _MOD messages carry "vmux: "). Raw requests reach
+# the kernel's own checks, which the CLI would not let through.
+nlreq_refused()
+{
+	local ns=$1 want row out
+
+	while IFS='|' read -r want row; do
+		[[ -z $want ]] && continue
+		# shellcheck disable=SC2086
+		out=$(ip netns exec "$ns" "$NLREQ" $row 2>&1)
+		[[ $out == "${want%%: *}: "*"${want#*: }"* ]]
+		check_err $? "nlreq $row: expected \"$want\", got \"$out\""
+	done
 }
 
 # ---- counters ------------------------------------------------------------------------------
@@ -442,6 +623,14 @@ ping_do()
 ping6_do()
 {
 	ping_do "$1" "$2" -6 "${@:3}"
+}
+
+# flood_ping NS ADDR: ping -f from NS to ADDR in the background, for 30 s at
+# most; killed when the test ends.
+flood_ping()
+{
+	ip netns exec "$1" ping -q -f -w 30 "$2" &>/dev/null &
+	defer kill "$!"
 }
 
 # ---- capture -------------------------------------------------------------------------------

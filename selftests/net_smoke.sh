@@ -26,11 +26,6 @@ ALL_TESTS="
 # shellcheck source=lib.sh
 source "$(dirname "$0")/lib.sh"
 
-mac_get()
-{
-	ip -n "$1" -j link show dev "$2" | jq -r '.[0].address'
-}
-
 setup()
 {
 	read -r E1000 VIRTIO < <(nics) || exit 1
@@ -39,26 +34,38 @@ setup()
 	nic_to_ns "$VIRTIO" "$NS_B" || exit 1
 	ip -n "$NS_A" addr add 192.0.2.1/24 dev "$E1000"
 	ip -n "$NS_B" addr add 192.0.2.2/24 dev "$VIRTIO"
-	MAC_A=$(mac_get "$NS_A" "$E1000")
-	MAC_B=$(mac_get "$NS_B" "$VIRTIO")
+	MAC_A=$(mac_of "$NS_A" "$E1000")
+	MAC_B=$(mac_of "$NS_B" "$VIRTIO")
 	nic_wait_carrier "$NS_A" "$E1000" || { echo "FAIL: no carrier on $E1000"; exit 1; }
 	nic_wait_carrier "$NS_B" "$VIRTIO" || { echo "FAIL: no carrier on $VIRTIO"; exit 1; }
 }
 
-# vlan_add NS DEV ID [ARGS...]: an 8021q device DEV.ID, up, deleted at the
-# end of the test.
+# vlan_add NS DEV ID ADDR/LEN [ARGS...]: an 8021q device DEV.ID with ADDR,
+# up, deleted at the end of the test.
 vlan_add()
 {
-	local ns=$1 dev=$2 id=$3; shift 3
+	local ns=$1 dev=$2 id=$3 addr=$4; shift 4
 
 	ip -n "$ns" link add link "$dev" name "$dev.$id" type vlan id "$id" "$@" || return
 	defer ip -n "$ns" link del "$dev.$id"
+	ip -n "$ns" addr add "$addr" dev "$dev.$id"
 	ip -n "$ns" link set dev "$dev.$id" up
+}
+
+# rx_grew DEV BEFORE: DEV in $NS_B received 3 packets or more since its rx
+# counter read BEFORE.
+rx_grew()
+{
+	local dev=$1 before=$2 after
+
+	after=$(link_stats_get "$NS_B" "$dev" rx packets)
+	((after - before >= 3))
+	check_err $? "$dev rx packets moved by $((after - before)), expected >= 3"
 }
 
 untagged_ping()
 {
-	local before after
+	local before
 
 	RET=0
 	before=$(link_stats_get "$NS_B" "$VIRTIO" rx packets)
@@ -74,24 +81,20 @@ untagged_ping()
 	tcpdump_show | grep -q "802.1Q"
 	check_fail $? "a tag on the untagged wire: $(tcpdump_show)"
 
-	after=$(link_stats_get "$NS_B" "$VIRTIO" rx packets)
-	((after - before >= 3))
-	check_err $? "$VIRTIO rx packets moved by $((after - before)), expected >= 3"
+	rx_grew "$VIRTIO" "$before"
 
 	log_test "untagged ping over the wire (e1000 -> virtio-net)"
 }
 
 vlan_ping()
 {
-	local before after
+	local before
 
 	RET=0
-	vlan_add "$NS_A" "$E1000" 10 egress-qos-map 0:5
+	vlan_add "$NS_A" "$E1000" 10 198.51.100.1/24 egress-qos-map 0:5
 	check_err $? "cannot add an 8021q device on $E1000"
-	vlan_add "$NS_B" "$VIRTIO" 10
+	vlan_add "$NS_B" "$VIRTIO" 10 198.51.100.2/24
 	check_err $? "cannot add an 8021q device on $VIRTIO"
-	ip -n "$NS_A" addr add 198.51.100.1/24 dev "$E1000.10"
-	ip -n "$NS_B" addr add 198.51.100.2/24 dev "$VIRTIO.10"
 	before=$(link_stats_get "$NS_B" "$VIRTIO.10" rx packets)
 
 	tcpdump_start "$NS_B" "$VIRTIO"
@@ -107,9 +110,7 @@ vlan_ping()
 	check_err $? "3 echo replies with vlan 10, p 0 not seen on the wire: $(tcpdump_show)"
 	tcpdump_stop
 
-	after=$(link_stats_get "$NS_B" "$VIRTIO.10" rx packets)
-	((after - before >= 3))
-	check_err $? "$VIRTIO.10 rx packets moved by $((after - before)), expected >= 3"
+	rx_grew "$VIRTIO.10" "$before"
 
 	log_test "8021q VLAN 10 ping, tag and PCP on the wire"
 }
@@ -119,12 +120,10 @@ vlan_mismatch()
 	local before after
 
 	RET=0
-	vlan_add "$NS_A" "$E1000" 20
+	vlan_add "$NS_A" "$E1000" 20 203.0.113.1/24
 	check_err $? "cannot add VLAN 20 on $E1000"
-	vlan_add "$NS_B" "$VIRTIO" 30
+	vlan_add "$NS_B" "$VIRTIO" 30 203.0.113.2/24
 	check_err $? "cannot add VLAN 30 on $VIRTIO"
-	ip -n "$NS_A" addr add 203.0.113.1/24 dev "$E1000.20"
-	ip -n "$NS_B" addr add 203.0.113.2/24 dev "$VIRTIO.30"
 	before=$(link_stats_get "$NS_B" "$VIRTIO.30" rx packets)
 
 	tcpdump_start "$NS_B" "$VIRTIO" arp

@@ -20,39 +20,6 @@ ALL_TESTS="
 	cli_json_equals_ip cli_batch_names cli_batch_4094
 "
 
-vm()
-{
-	local ns=$1; shift
-
-	ip netns exec "$ns" "$VMUX" "$@"
-}
-
-quiet_ns()
-{
-	local ns
-
-	for ns in "$@"; do
-		ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
-		ip netns exec "$ns" sysctl -qw net.ipv6.conf.default.disable_ipv6=1
-	done
-}
-
-hosts_setup()
-{
-	local e1000 virtio
-
-	read -r e1000 virtio < <(nics) || return 1
-	NA=$e1000; NB=$virtio
-	setup_ns A B || return 1
-	quiet_ns "$A" "$B"
-	nic_to_ns "$NA" "$A" && nic_to_ns "$NB" "$B"
-}
-
-drops()
-{
-	vm "$1" -s -j link show dev "$2" | jq -e ".[0].vmux_drops.$3.$4"
-}
-
 # assert_delta WHAT EXPECTED BEFORE AFTER
 assert_delta()
 {
@@ -65,7 +32,7 @@ cli_netns()
 	local C
 
 	RET=0
-	hosts_setup
+	hosts_setup -i quiet_ns
 	setup_ns C
 	"$VMUX" -n "$A" link add link "$NA" name v10 type vlan id 10
 	check_err $? "add with -n"
@@ -77,9 +44,9 @@ cli_netns()
 	check_err $? "moved device does not show its lower's netns id"
 	"$VMUX" -n "$A" link add link "$NA" name v11 netns "$C" type vlan id 11
 	check_err $? "add with netns NAME"
-	ip -n "$C" link show v11 &>/dev/null
+	link_exists "$C" v11
 	check_err $? "v11 not created in $C"
-	ip -n "$A" link show v11 &>/dev/null
+	link_exists "$A" v11
 	check_fail $? "v11 created in $A as well"
 	out=$("$VMUX" -n nosuchns link show 2>&1)
 	check_fail $? "-n of a missing netns"
@@ -93,7 +60,7 @@ cli_link_netns()
 	local C
 
 	RET=0
-	hosts_setup
+	hosts_setup -i quiet_ns
 	setup_ns C
 	"$VMUX" -n "$C" link add link "$NA" link-netns "$A" name v10 type vlan id 10
 	check_err $? "add with link-netns"
@@ -110,7 +77,7 @@ cli_batch()
 	local f out rc
 
 	RET=0
-	hosts_setup
+	hosts_setup -i quiet_ns
 	f=$(mktemp /tmp/vmux-batch.XXXXXX)
 	defer rm -f "$f"
 	cat >"$f" <<-EOF
@@ -125,9 +92,9 @@ cli_batch()
 	check_err $? "a failing batch exited 0"
 	[[ $out == *"Command failed $f:3"* ]]
 	check_err $? "the failing line is not named: $out"
-	ip -n "$A" link show v10 &>/dev/null
+	link_exists "$A" v10
 	check_err $? "line before the error not run"
-	ip -n "$A" link show v12 &>/dev/null
+	link_exists "$A" v12
 	check_fail $? "line after the error run without -force"
 	ip -n "$A" link del v10
 
@@ -135,11 +102,11 @@ cli_batch()
 	rc=$?
 	((rc == 1))
 	check_err $? "-force batch with an error exited $rc, expected 1"
-	ip -n "$A" link show v12 &>/dev/null
+	link_exists "$A" v12
 	check_err $? "-force did not go on after the error"
 	out=$(printf 'link del v10\nlink del v12\n' | vm "$A" -batch - 2>&1)
 	check_err $? "batch from stdin: $out"
-	ip -n "$A" link show v10 &>/dev/null
+	link_exists "$A" v10
 	check_fail $? "batch from stdin did not run"
 	log_test "-batch FILE|- stops at the failing line, -force goes on"
 }
@@ -149,7 +116,7 @@ cli_monitor()
 	local out pid
 
 	RET=0
-	hosts_setup
+	hosts_setup -i quiet_ns
 	out=$(mktemp /tmp/vmux-mon.XXXXXX)
 	defer rm -f "$out"
 	ip netns exec "$A" "$VMUX" -d -j monitor link >"$out" 2>&1 &
@@ -176,7 +143,7 @@ cli_port_show()
 	local out
 
 	RET=0
-	hosts_setup
+	hosts_setup -i quiet_ns
 	vm "$A" link add link "$NA" name v10 type vlan id 10 protocol 802.1ad
 	vm "$A" link add link "$NA" name m1 address 02:00:00:00:00:31 type macvlan mode bridge
 	vm "$A" link add link "$NA" name i1 type ipvlan mode l2
@@ -198,14 +165,7 @@ cli_port_show()
 	log_test "port show: children by kind with their demux keys, counters"
 }
 
-# Peer p10 on vlan 10 sending N broadcast ARPs for 198.51.100.1.
-peer_vlan()
-{
-	ip -n "$B" link add link "$NB" name "p$1" type vlan id "$1"
-	ip -n "$B" addr add "198.51.100.$2/24" dev "p$1"
-	ip -n "$B" link set "p$1" up
-}
-
+# arp_burst DEV N: N broadcast ARP requests for 198.51.100.1 from the peer's DEV.
 arp_burst()
 {
 	ip netns exec "$B" arping -q -c "$2" -I "$1" 198.51.100.1 >/dev/null 2>&1
@@ -217,16 +177,16 @@ cli_drop_no_child()
 	local d0 d1
 
 	RET=0
-	hosts_setup
+	hosts_setup -i quiet_ns
 	require_module 8021q
 	vm "$A" link add link "$NA" name v10 type vlan id 10
 	ip -n "$A" link set "$NA" promisc on
 	defer ip -n "$A" link set "$NA" promisc off
 	peer_vlan 30 2
-	d0=$(drops "$A" v10 port no_child)
+	d0=$(vmux_drops_get "$A" v10 port no_child)
 	arp_burst p30 5
-	busywait 3000 until_counter_is ">= $((d0 + 5))" drops "$A" v10 port no_child >/dev/null
-	d1=$(drops "$A" v10 port no_child)
+	busywait 3000 until_counter_is ">= $((d0 + 5))" vmux_drops_get "$A" v10 port no_child >/dev/null
+	d1=$(vmux_drops_get "$A" v10 port no_child)
 	assert_delta "port no_child" 5 "$d0" "$d1"
 	log_test "drop reason no_child counts each frame for an unserved id"
 }
@@ -236,16 +196,16 @@ cli_drop_child_down()
 	local d0 d1 p0 p1
 
 	RET=0
-	hosts_setup
+	hosts_setup -i quiet_ns
 	require_module 8021q
 	vm "$A" link add link "$NA" name v10 type vlan id 10 loose_binding on
 	peer_vlan 10 2
-	d0=$(drops "$A" v10 dev child_down)
-	p0=$(drops "$A" v10 port child_down)
+	d0=$(vmux_drops_get "$A" v10 dev child_down)
+	p0=$(vmux_drops_get "$A" v10 port child_down)
 	arp_burst p10 4
-	busywait 3000 until_counter_is ">= $((d0 + 4))" drops "$A" v10 dev child_down >/dev/null
-	d1=$(drops "$A" v10 dev child_down)
-	p1=$(drops "$A" v10 port child_down)
+	busywait 3000 until_counter_is ">= $((d0 + 4))" vmux_drops_get "$A" v10 dev child_down >/dev/null
+	d1=$(vmux_drops_get "$A" v10 dev child_down)
+	p1=$(vmux_drops_get "$A" v10 port child_down)
 	assert_delta "dev child_down" 4 "$d0" "$d1"
 	assert_delta "port child_down" 4 "$p0" "$p1"
 	[[ $(ip -n "$A" -j -s link show dev v10 | jq .[0].stats64.rx.dropped) -ge 4 ]]
@@ -253,26 +213,21 @@ cli_drop_child_down()
 	log_test "drop reason child_down: frames for a vmux device that is down"
 }
 
-mac_of()
-{
-	ip -n "$1" -j link show dev "$2" | jq -r '.[0].address'
-}
-
 cli_drop_source_filter()
 {
 	local d0 d1
 
 	RET=0
-	hosts_setup
+	hosts_setup -i quiet_ns
 	vm "$A" link add link "$NA" name s1 type macvlan mode source macaddr add 02:00:00:00:00:99
 	ip -n "$A" addr add 192.0.2.1/24 dev s1
 	ip -n "$A" link set s1 up
 	ip -n "$B" addr add 192.0.2.4/24 dev "$NB"
 	ip -n "$B" neigh replace 192.0.2.1 lladdr "$(mac_of "$A" s1)" dev "$NB"
-	d0=$(drops "$A" s1 dev source_filter)
+	d0=$(vmux_drops_get "$A" s1 dev source_filter)
 	ip netns exec "$B" ping -q -c 6 -i 0.2 -W 1 192.0.2.1 >/dev/null
-	busywait 3000 until_counter_is ">= $((d0 + 6))" drops "$A" s1 dev source_filter >/dev/null
-	d1=$(drops "$A" s1 dev source_filter)
+	busywait 3000 until_counter_is ">= $((d0 + 6))" vmux_drops_get "$A" s1 dev source_filter >/dev/null
+	d1=$(vmux_drops_get "$A" s1 dev source_filter)
 	assert_delta "source_filter" 6 "$d0" "$d1"
 	log_test "drop reason source_filter: unlisted senders of a source device"
 }
@@ -298,7 +253,7 @@ cli_drop_mode()
 	local C D d0 d1
 
 	RET=0
-	hosts_setup
+	hosts_setup -i quiet_ns
 	setup_ns C D
 	quiet_ns "$C" "$D"
 	vm "$A" link add link "$NA" name i1 type ipvlan mode l3 private
@@ -309,9 +264,9 @@ cli_drop_mode()
 	ip -n "$C" link set i1 up
 	ip -n "$D" addr add 192.0.2.2/24 dev i2
 	ip -n "$D" link set i2 up
-	d0=$(drops "$C" i1 dev mode)
+	d0=$(vmux_drops_get "$C" i1 dev mode)
 	udp_send "$C" 192.0.2.2 5
-	d1=$(drops "$C" i1 dev mode)
+	d1=$(vmux_drops_get "$C" i1 dev mode)
 	assert_delta "mode (private)" 5 "$d0" "$d1"
 	log_test "drop reason mode: private isolation, one per frame"
 }
@@ -321,16 +276,16 @@ cli_drop_bc_queue_full()
 	local d0 d1 r0 r1
 
 	RET=0
-	hosts_setup
+	hosts_setup -i quiet_ns
 	# bcqueuelen 0: the macvlan documentation's "drop all broadcast".
 	vm "$A" link add link "$NA" name m1 type macvlan mode bridge bcqueuelen 0
 	ip -n "$A" link set m1 up
 	ip -n "$B" addr add 192.0.2.4/24 dev "$NB"
-	d0=$(drops "$A" m1 port bc_queue_full)
+	d0=$(vmux_drops_get "$A" m1 port bc_queue_full)
 	r0=$(link_stats_get "$A" "$NA" rx dropped)
 	ip netns exec "$B" arping -q -c 5 -I "$NB" 192.0.2.99 >/dev/null 2>&1
-	busywait 3000 until_counter_is ">= $((d0 + 5))" drops "$A" m1 port bc_queue_full >/dev/null
-	d1=$(drops "$A" m1 port bc_queue_full)
+	busywait 3000 until_counter_is ">= $((d0 + 5))" vmux_drops_get "$A" m1 port bc_queue_full >/dev/null
+	d1=$(vmux_drops_get "$A" m1 port bc_queue_full)
 	r1=$(link_stats_get "$A" "$NA" rx dropped)
 	assert_delta "port bc_queue_full" 5 "$d0" "$d1"
 	assert_delta "lower rx_dropped (as macvlan counts it)" 5 "$r0" "$r1"
@@ -342,7 +297,7 @@ cli_drop_tx()
 	local C d0 d1
 
 	RET=0
-	hosts_setup
+	hosts_setup -i quiet_ns
 	setup_ns C
 	quiet_ns "$C"
 	# An l3 ipvlan drops L2 broadcast on transmit, as ipvlan does (the IP
@@ -351,7 +306,7 @@ cli_drop_tx()
 	ip -n "$A" link set i1 netns "$C"
 	ip -n "$C" addr add 192.0.2.1/24 dev i1
 	ip -n "$C" link set i1 up
-	d0=$(drops "$C" i1 dev tx)
+	d0=$(vmux_drops_get "$C" i1 dev tx)
 	ip netns exec "$C" python3 -c '
 import socket
 s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
@@ -362,7 +317,7 @@ for _ in range(5):
     except OSError:
         pass
 ' 
-	d1=$(drops "$C" i1 dev tx)
+	d1=$(vmux_drops_get "$C" i1 dev tx)
 	assert_delta "tx" 5 "$d0" "$d1"
 	[[ $(ip -n "$C" -j -s link show dev i1 | jq .[0].stats64.tx.dropped) == "$d1" ]]
 	check_err $? "tx_dropped is not the tx drop count"

@@ -35,51 +35,31 @@ ALL_TESTS="
 	ipvlan_rmmod ipvlan_l3_to_lower_addr ipvlan_matrix
 "
 
-NLREQ="$top/selftests/nlreq.py"
 MODES="l2 l3 l3s"
 FLAGS="bridge private vepa"
 NODES="i1 i2 lower peer"
-
-vm()
-{
-	local ns=$1; shift
-
-	ip netns exec "$ns" "$VMUX" "$@"
-}
 
 have_kernel_ipvlan()
 {
 	modprobe -q ipvlan
 }
 
-# ns_quiet NS...: no DAD delays; the ipvlans keep their link-locals (the
+# nodad_ns NS...: no DAD delays; the ipvlans keep their link-locals (the
 # lower needs one to resolve neighbours for l3 ipvlans' routed packets).
-ns_quiet()
+nodad_ns()
 {
-	local ns
-
-	for ns in "$@"; do
-		ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.accept_dad=0 \
-			net.ipv6.conf.default.accept_dad=0
-	done
+	ns_sysctl "net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0" "$@"
 }
 
-# Four hosts: $A holds the e1000 $NA, $B the virtio-net $NB; $C, $D empty.
-hosts_setup()
+# Four hosts: $A holds the e1000 $NA, $B the virtio-net $NB, addressed;
+# $C, $D empty.
+ipv_hosts_setup()
 {
-	read -r NA NB < <(nics) || return 1
-	setup_ns A B C D || return 1
-	ns_quiet "$A" "$B" "$C" "$D"
-	nic_to_ns "$NA" "$A" && nic_to_ns "$NB" "$B" || return 1
+	hosts_setup -i nodad_ns C D || return 1
 	MAC_A=$(mac_of "$A" "$NA")
 	addr_add "$A" "$NA" 192.0.2.1 2001:db8::1 &&
 	addr_add "$B" "$NB" 192.0.2.2 2001:db8::2 || return 1
 	nic_wait_carrier "$A" "$NA" && nic_wait_carrier "$B" "$NB"
-}
-
-mac_of()
-{
-	ip -n "$1" -j link show dev "$2" | jq -r '.[0].address'
 }
 
 # addr_add NS DEV V4 V6: /24 with its broadcast, /64 without DAD, up.
@@ -151,26 +131,26 @@ ipv_mode()
 	ipv_info "$@" | jq -r .mode
 }
 
-link_exists()
-{
-	ip -n "$1" link show dev "$2" &>/dev/null
-}
-
-has_flag()
-{
-	ip -n "$1" -j link show dev "$2" | jq -e --arg f "$3" '.[0].flags | index($f)' >/dev/null
-}
-
-vmux_drop()
-{
-	vm "$1" -s -j link show dev "$2" | jq -e ".[0].vmux_drops.$3.$4"
-}
-
 # nft_counter NS FAMILY TABLE NAME: packets of a named counter.
 nft_counter()
 {
 	ip netns exec "$1" nft -j list counter "$2" "$3" "$4" |
 		jq -e '.nftables[] | select(.counter) | .counter.packets'
+}
+
+# nft_to_i1 NS HOOK: counter to_i1 (table ip t) of the echo requests for
+# i1's 192.0.2.11 that reach HOOK in NS.
+nft_to_i1()
+{
+	ip netns exec "$1" nft -f - <<-EOF
+		table ip t {
+			counter to_i1 { }
+			chain $2 {
+				type filter hook $2 priority 0;
+				ip daddr 192.0.2.11 icmp type echo-request counter name to_i1
+			}
+		}
+	EOF
 }
 
 # ---- the reachability matrix -----------------------------------------------
@@ -323,7 +303,7 @@ ipvlan_matrix()
 	local mx mk="" mode flag row
 
 	RET=0
-	hosts_setup
+	ipv_hosts_setup
 	check_err $? "setup"
 	matrix_nodes
 	peer_neigh 192.0.2.11 192.0.2.12 2001:db8::11 2001:db8::12
@@ -383,7 +363,7 @@ ipvlan_dup_addr()
 	local out rc
 
 	RET=0
-	hosts_setup
+	ipv_hosts_setup
 	check_err $? "setup"
 	ipv_add vmux "$A" "$NA" i1 "$C" mode l2 &&
 	ipv_add vmux "$A" "$NA" i2 "$D" mode l2
@@ -423,7 +403,7 @@ ipvlan_down_not_hashed()
 	local rx0 rx1 n0 n1
 
 	RET=0
-	hosts_setup
+	ipv_hosts_setup
 	check_err $? "setup"
 	peer_neigh 192.0.2.11
 	ipv_add vmux "$A" "$NA" i1 "$C" mode l2
@@ -431,15 +411,7 @@ ipvlan_down_not_hashed()
 	ip -n "$C" addr add 192.0.2.11/24 dev i1
 	check_err $? "address on the DOWN ipvlan"
 	# What the lower's stack gets for i1's address.
-	ip netns exec "$A" nft -f - <<-EOF
-		table ip t {
-			counter to_i1 { }
-			chain pre {
-				type filter hook prerouting priority 0;
-				ip daddr 192.0.2.11 icmp type echo-request counter name to_i1
-			}
-		}
-	EOF
+	nft_to_i1 "$A" prerouting
 	check_err $? "nft"
 
 	ip netns exec "$B" ping -q -c 3 -i 0.2 -W 1 192.0.2.11 &>/dev/null
@@ -476,7 +448,7 @@ __l3s_netfilter()
 	local impl=$1 new est ct rx0 rx1 rx2 n
 
 	RET=0
-	hosts_setup
+	ipv_hosts_setup
 	check_err $? "setup"
 	require_module nf_tables nft_ct nf_conntrack
 	peer_neigh 192.0.2.11 2001:db8::11
@@ -595,7 +567,7 @@ __l3_mcast()
 	local impl=$1 tx0 tx1 d0 d1 n
 
 	RET=0
-	hosts_setup
+	ipv_hosts_setup
 	check_err $? "setup"
 	peer_neigh 192.0.2.11
 	ipv_add "$impl" "$A" "$NA" i1 "$C" mode l3
@@ -604,7 +576,7 @@ __l3_mcast()
 	ip netns exec "$C" sysctl -qw net.ipv6.conf.i1.disable_ipv6=1
 	ip -n "$C" addr add 192.0.2.11/24 brd + dev i1
 	ip -n "$C" link set i1 up
-	[[ $impl == vmux ]] && d0=$(vmux_drop "$C" i1 dev tx)
+	[[ $impl == vmux ]] && d0=$(vmux_drops_get "$C" i1 dev tx)
 
 	tcpdump_start "$B" "$NB" ip or ip6
 	tx0=$(link_stats_get "$C" i1 tx dropped)
@@ -613,7 +585,7 @@ __l3_mcast()
 	((tx1 - tx0 == 6))
 	check_err $? "tx_dropped moved by $((tx1 - tx0)), expected 6 (3 broadcast, 3 multicast)"
 	if [[ $impl == vmux ]]; then
-		d1=$(vmux_drop "$C" i1 dev tx)
+		d1=$(vmux_drops_get "$C" i1 dev tx)
 		((d1 - d0 == 6))
 		check_err $? "vmux_drops dev tx moved by $((d1 - d0)), expected 6"
 	fi
@@ -677,7 +649,7 @@ ipvlan_l3_to_lower_addr()
 	local impl mode out
 
 	RET=0
-	hosts_setup
+	ipv_hosts_setup
 	check_err $? "setup"
 	for impl in vmux kernel; do
 		[[ $impl == kernel ]] && ! have_kernel_ipvlan && break
@@ -708,7 +680,7 @@ ipvlan_mode_per_lower()
 	info=$(ipv_info vmux "$D" i2)
 	[[ $info == '{"mode":"l3","bridge":true}' ]]
 	check_err $? "i2 (other netns) did not follow i1 to l3: $info"
-	has_flag "$D" i2 NOARP
+	link_has_flag "$D" i2 NOARP
 	check_err $? "l3 did not set NOARP on i2"
 
 	ipv_set vmux "$D" i2 mode l2 private
@@ -716,7 +688,7 @@ ipvlan_mode_per_lower()
 	info=$(ipv_info vmux "$A" i1)
 	[[ $info == '{"mode":"l2","private":true}' ]]
 	check_err $? "i1 did not follow i2 to l2 private: $info"
-	has_flag "$A" i1 NOARP
+	link_has_flag "$A" i1 NOARP
 	check_fail $? "l2 left NOARP on i1"
 
 	# ip's rule: any ipvlan argument sends the flags, 0 = bridge.
@@ -780,11 +752,6 @@ __lower_mtu()
 	ip -n "$A" link del d0
 }
 
-link_mtu()
-{
-	ip -n "$1" -j link show dev "$2" | jq .[0].mtu
-}
-
 ipvlan_lower_mtu()
 {
 	local out
@@ -845,10 +812,10 @@ ipvlan_netns_move()
 	local E
 
 	RET=0
-	hosts_setup
+	ipv_hosts_setup
 	check_err $? "setup"
 	setup_ns E
-	ns_quiet "$E"
+	nodad_ns "$E"
 	ipv_add vmux "$A" "$NA" i1 "$A" mode l2
 	check_err $? "create"
 	ip -n "$A" link set i1 netns "$E"
@@ -877,7 +844,7 @@ ipvlan_lower_netns_move()
 	RET=0
 	require_module veth nf_tables
 	setup_ns A B C E
-	ns_quiet "$A" "$B" "$C" "$E"
+	nodad_ns "$A" "$B" "$C" "$E"
 	ip -n "$A" link add va type veth peer name vb netns "$B"
 	check_err $? "veth"
 	MAC_A=$(mac_of "$A" va) NB=vb
@@ -887,17 +854,8 @@ ipvlan_lower_netns_move()
 	ipv_add vmux "$A" va i1 "$C" mode l3s
 	check_err $? "create in l3s"
 	addr_add "$C" i1 192.0.2.11 2001:db8::11
-	for ns in "$A" "$E"; do
-		ip netns exec "$ns" nft -f - <<-EOF
-			table ip t {
-				counter to_i1 { }
-				chain in {
-					type filter hook input priority 0;
-					ip daddr 192.0.2.11 icmp type echo-request counter name to_i1
-				}
-			}
-		EOF
-	done
+	nft_to_i1 "$A" input
+	nft_to_i1 "$E" input
 	ping_do "$B" 192.0.2.11
 	check_err $? "no traffic before the move"
 	a0=$(nft_counter "$A" ip t to_i1)
@@ -969,10 +927,10 @@ ipvlan_mac_dev_id()
 
 ipvlan_bad_input()
 {
-	local out rc d0 d1 row want msg
+	local d0
 
 	RET=0
-	hosts_setup
+	ipv_hosts_setup
 	check_err $? "setup"
 	ipv_add vmux "$A" "$NA" i1 "$A" mode l2 private
 	check_err $? "create i1"
@@ -980,19 +938,10 @@ ipvlan_bad_input()
 	ip -n "$A" link set d0 master br0
 	ip -n "$A" link add d1 type dummy && ip -n "$A" link add link d1 name m1 type macvlan
 	check_err $? "busy lowers"
-	d0=$(ip -n "$A" -o link | wc -l)
+	d0=$(link_count "$A")
 
 	# Through the CLI: what a user types, refused before the kernel.
-	while IFS='|' read -r row want msg; do
-		[[ -z $row ]] && continue
-		# shellcheck disable=SC2086
-		out=$(vm "$A" link $row 2>&1)
-		rc=$?
-		((rc == want))
-		check_err $? "vmux link $row: exit status $rc, expected $want"
-		[[ $out == *"$msg"* ]]
-		check_err $? "vmux link $row: expected \"$msg\", got \"$out\""
-	done <<-EOF
+	vmux_refused "$A" <<-EOF
 		add link $NA name x type ipvlan mode l4|2|Error: argument "l4" is wrong: mode must be "l2", "l3" or "l3s"
 		add link $NA name x type ipvlan bridge private|2|Error: argument "private" is wrong: only one FLAGS word may be given
 		add link $NA name x type ipvlan mode l2 vepa vepa|2|only one FLAGS word may be given
@@ -1004,13 +953,7 @@ ipvlan_bad_input()
 	EOF
 
 	# Raw requests: the kernel's own checks, with their errno.
-	while IFS='|' read -r want row; do
-		[[ -z $want ]] && continue
-		# shellcheck disable=SC2086
-		out=$(ip netns exec "$A" "$NLREQ" $row 2>&1)
-		[[ $out == "${want%%: *}: "*"${want#*: }"* ]]
-		check_err $? "nlreq $row: expected \"$want\", got \"$out\""
-	done <<-EOF
+	nlreq_refused "$A" <<-EOF
 		EINVAL: Invalid ipvlan mode|--link $NA --name x --kind vmux_ipvlan u16:1=3
 		EINVAL: Invalid ipvlan flags|--link $NA --name x --kind vmux_ipvlan u16:1=0 u16:2=3
 		EINVAL: Invalid ipvlan flags|--link $NA --name x --kind vmux_ipvlan u16:2=4
@@ -1023,9 +966,7 @@ ipvlan_bad_input()
 		EINVAL: Invalid ipvlan flags|--change --name i1 --kind vmux_ipvlan u16:1=1 u16:2=3
 	EOF
 
-	d1=$(ip -n "$A" -o link | wc -l)
-	((d0 == d1))
-	check_err $? "failed commands left devices behind ($d0 -> $d1)"
+	check_link_count "$A" "$d0"
 	[[ $(ipv_info vmux "$A" i1) == '{"mode":"l2","private":true}' ]]
 	check_err $? "a refused change altered i1: $(ipv_info vmux "$A" i1)"
 	log_test "bad input: usage errors, errno and message, nothing changed"
@@ -1035,10 +976,8 @@ ipvlan_bad_input()
 
 ipvlan_rmmod()
 {
-	local pid
-
 	RET=0
-	hosts_setup
+	ipv_hosts_setup
 	check_err $? "setup"
 	peer_neigh 192.0.2.11 192.0.2.12
 	ipv_add vmux "$A" "$NA" i1 "$C" mode l3s &&
@@ -1048,9 +987,7 @@ ipvlan_rmmod()
 	addr_add "$D" i2 192.0.2.12 2001:db8::12
 	ip -n "$A" link add d0 type dummy
 	ipv_add vmux "$A" d0 i3 "$C" mode l2
-	ip netns exec "$B" ping -q -f -w 30 192.0.2.11 &>/dev/null &
-	pid=$!
-	defer kill "$pid"
+	flood_ping "$B" 192.0.2.11
 	busywait 5000 until_counter_is ">= 50" link_stats_get "$C" i1 rx packets >/dev/null
 	check_err $? "no traffic before rmmod"
 	rmmod vmux

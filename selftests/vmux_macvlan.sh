@@ -25,35 +25,11 @@ ALL_TESTS="
 	mv_rmmod
 "
 
-NLREQ="$top/selftests/nlreq.py"
-
-vm()
+# The hosts, addressed, and $C, $D for the macvlans. No IPv6 chatter: the
+# broadcast and multicast counts must be exact.
+mv_hosts_setup()
 {
-	local ns=$1; shift
-
-	ip netns exec "$ns" "$VMUX" "$@"
-}
-
-quiet_ns()
-{
-	local ns
-
-	# No IPv6 chatter: the broadcast and multicast counts must be exact.
-	for ns in "$@"; do
-		ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
-		ip netns exec "$ns" sysctl -qw net.ipv6.conf.default.disable_ipv6=1
-	done
-}
-
-hosts_setup()
-{
-	local e1000 virtio
-
-	read -r e1000 virtio < <(nics) || return 1
-	NA=$e1000; NB=$virtio
-	setup_ns A B C D || return 1
-	quiet_ns "$A" "$B" "$C" "$D"
-	nic_to_ns "$NA" "$A" && nic_to_ns "$NB" "$B" || return 1
+	hosts_setup -i quiet_ns C D || return 1
 	ip -n "$A" addr add 192.0.2.3/24 dev "$NA"
 	ip -n "$B" addr add 192.0.2.4/24 dev "$NB"
 }
@@ -83,6 +59,16 @@ pair_setup()
 	ip -n "$D" addr add 192.0.2.2/24 dev m2 && ip -n "$D" link set m2 up
 }
 
+# mv_move DEV NS ADDR/LEN: DEV from $A into NS, addressed and up.
+mv_move()
+{
+	local dev=$1 ns=$2
+
+	ip -n "$A" link set "$dev" netns "$ns"
+	ip -n "$ns" addr add "$3" dev "$dev"
+	ip -n "$ns" link set "$dev" up
+}
+
 mcast()
 {
 	link_stats_get "$1" "$2" rx multicast
@@ -104,7 +90,7 @@ bc_count()
 # The reachability matrix of one implementation in one mode.
 matrix()
 {
-	local impl=$1 mode=$2 s d out="" src dst
+	local impl=$1 mode=$2 s d out=""
 	local -A ns=([m1]=$C [m2]=$D [lower]=$A [peer]=$B)
 	local -A ip=([m1]=192.0.2.1 [m2]=192.0.2.2 [lower]=192.0.2.3 [peer]=192.0.2.4)
 
@@ -132,7 +118,7 @@ __matrix_test()
 	local mode=$1 ours theirs
 
 	RET=0
-	hosts_setup || { check_err 1 "setup"; log_test "matrix $mode"; return; }
+	mv_hosts_setup || { check_err 1 "setup"; log_test "matrix $mode"; return; }
 	require_module macvlan
 	ours=$(matrix vmux "$mode")
 	theirs=$(matrix kernel "$mode")
@@ -156,16 +142,6 @@ mv_matrix_private() { __matrix_test private; }
 mv_matrix_vepa()    { __matrix_test vepa; }
 mv_matrix_bridge()  { __matrix_test bridge; }
 
-mac_of()
-{
-	ip -n "$1" -j link show dev "$2" | jq -r '.[0].address'
-}
-
-drop_counter()
-{
-	vm "$1" -s -j link show dev "$2" | jq -e ".[0].vmux_drops.$3.$4"
-}
-
 # A second sender on the peer's side with a MAC nobody listed.
 other_sender()
 {
@@ -180,21 +156,19 @@ mv_source()
 	local d0 d1
 
 	RET=0
-	hosts_setup
+	mv_hosts_setup
 	other_sender
 	vm "$A" link add link "$NA" name m1 type macvlan mode source macaddr add "$(mac_of "$B" "$NB")"
 	check_err $? "create source mode with a listed sender"
-	ip -n "$A" link set m1 netns "$C"
-	ip -n "$C" addr add 192.0.2.1/24 dev m1
-	ip -n "$C" link set m1 up
+	mv_move m1 "$C" 192.0.2.1/24
 	ping_do "$B" 192.0.2.1
 	check_err $? "listed sender cannot reach the source-mode device"
-	d0=$(drop_counter "$C" m1 dev source_filter)
+	d0=$(vmux_drops_get "$C" m1 dev source_filter)
 	# The unlisted sender needs m1's MAC: give it a static neighbour.
 	ip -n "$B" neigh replace 192.0.2.1 lladdr "$(mac_of "$C" m1)" dev o
 	ip netns exec "$B" ping -q -c 3 -i 0.2 -w 2 -I o 192.0.2.1 >/dev/null
 	check_fail $? "unlisted sender reached the source-mode device"
-	d1=$(drop_counter "$C" m1 dev source_filter)
+	d1=$(vmux_drops_get "$C" m1 dev source_filter)
 	((d1 - d0 >= 3))
 	check_err $? "source_filter drops moved by $((d1 - d0)), expected >= 3"
 	log_test "source mode: only listed senders, others counted as source_filter"
@@ -203,11 +177,9 @@ mv_source()
 mv_source_nodst()
 {
 	RET=0
-	hosts_setup
+	mv_hosts_setup
 	vm "$A" link add link "$NA" name m2 type macvlan mode bridge
-	ip -n "$A" link set m2 netns "$D"
-	ip -n "$D" addr add 192.0.2.2/24 dev m2
-	ip -n "$D" link set m2 up
+	mv_move m2 "$D" 192.0.2.2/24
 	vm "$A" link add link "$NA" name m1 type macvlan mode source macaddr add "$(mac_of "$B" "$NB")"
 	ip -n "$A" link set m1 up
 	ping_do "$B" 192.0.2.2
@@ -227,7 +199,7 @@ mv_source_list()
 	local out macs
 
 	RET=0
-	hosts_setup
+	mv_hosts_setup
 	vm "$A" link add link "$NA" name m1 type macvlan mode source macaddr set 02:00:00:00:00:01 02:00:00:00:00:02 02:00:00:00:00:01
 	check_err $? "macaddr set"
 	out=$(vm "$A" -j -d link show dev m1)
@@ -277,7 +249,7 @@ mv_passthru()
 	local mac0 out p0
 
 	RET=0
-	hosts_setup
+	mv_hosts_setup
 	mac0=$(mac_of "$A" "$NA")
 	p0=$(promisc "$A" "$NA")
 	vm "$A" link add link "$NA" name p type macvlan mode passthru
@@ -339,7 +311,7 @@ mv_broadcast_once()
 	local m d n
 
 	RET=0
-	hosts_setup
+	mv_hosts_setup
 	for m in m1 m2 m3; do
 		vm "$A" link add link "$NA" name "$m" type macvlan mode bridge
 		ip -n "$A" link set "$m" up
@@ -364,7 +336,7 @@ mv_bc_queue()
 	local d0 d1 m0 q
 
 	RET=0
-	hosts_setup
+	mv_hosts_setup
 	vm "$A" link add link "$NA" name m1 type macvlan mode bridge bcqueuelen 2
 	vm "$A" link add link "$NA" name m2 type macvlan mode bridge bcqueuelen 5000
 	ip -n "$A" link set m1 up
@@ -377,11 +349,11 @@ mv_bc_queue()
 	[[ $q == "[2,2]" ]]
 	check_err $? "usedbcqueuelen did not follow the change: $q"
 
-	d0=$(drop_counter "$A" m1 port bc_queue_full)
+	d0=$(vmux_drops_get "$A" m1 port bc_queue_full)
 	bc_flood 3000
-	busywait 5000 until_counter_is "> $d0" drop_counter "$A" m1 port bc_queue_full >/dev/null
+	busywait 5000 until_counter_is "> $d0" vmux_drops_get "$A" m1 port bc_queue_full >/dev/null
 	check_err $? "a flood over the queue length dropped nothing"
-	d1=$(drop_counter "$A" m1 port bc_queue_full)
+	d1=$(vmux_drops_get "$A" m1 port bc_queue_full)
 	log_info "flood of 3000 over a queue of 2: $((d1 - d0)) dropped"
 	m0=$(mcast "$A" m1)
 	bc_flood 1
@@ -393,18 +365,14 @@ mv_bc_queue()
 mv_vlan_same_lower()
 {
 	RET=0
-	hosts_setup
+	mv_hosts_setup
 	require_module 8021q
 	vm "$A" link add link "$NA" name v10 type vlan id 10
 	vm "$A" link add link "$NA" name m1 type macvlan mode bridge
 	ip -n "$A" addr add 198.51.100.1/24 dev v10
 	ip -n "$A" link set v10 up
-	ip -n "$A" link set m1 netns "$C"
-	ip -n "$C" addr add 192.0.2.1/24 dev m1
-	ip -n "$C" link set m1 up
-	ip -n "$B" link add link "$NB" name p10 type vlan id 10
-	ip -n "$B" addr add 198.51.100.2/24 dev p10
-	ip -n "$B" link set p10 up
+	mv_move m1 "$C" 192.0.2.1/24
+	peer_vlan 10 2
 	ping_do "$B" 198.51.100.1
 	check_err $? "no traffic to the vmux_vlan sharing the lower"
 	ping_do "$B" 192.0.2.1
@@ -417,18 +385,14 @@ mv_vlan_same_lower()
 mv_on_vmux_vlan()
 {
 	RET=0
-	hosts_setup
+	mv_hosts_setup
 	require_module 8021q
 	vm "$A" link add link "$NA" name v10 type vlan id 10
 	ip -n "$A" link set v10 up
 	vm "$A" link add link v10 name m1 type macvlan mode bridge
 	check_err $? "macvlan on a vmux_vlan"
-	ip -n "$A" link set m1 netns "$C"
-	ip -n "$C" addr add 198.51.100.1/24 dev m1
-	ip -n "$C" link set m1 up
-	ip -n "$B" link add link "$NB" name p10 type vlan id 10
-	ip -n "$B" addr add 198.51.100.2/24 dev p10
-	ip -n "$B" link set p10 up
+	mv_move m1 "$C" 198.51.100.1/24
+	peer_vlan 10 2
 	tcpdump_start "$B" "$NB"
 	ping_do "$C" 198.51.100.2
 	check_err $? "no traffic from a macvlan on a vmux_vlan"
@@ -443,7 +407,7 @@ mv_dup_mac()
 	local out mac
 
 	RET=0
-	hosts_setup
+	mv_hosts_setup
 	vm "$A" link add link "$NA" name m1 type macvlan mode bridge
 	mac=$(mac_of "$A" m1)
 	out=$(vm "$A" link add link "$NA" name m2 address "$mac" type macvlan 2>&1)
@@ -468,7 +432,7 @@ mv_mtu()
 	local out
 
 	RET=0
-	hosts_setup
+	mv_hosts_setup
 	out=$(vm "$A" link add link "$NA" name m1 mtu 1501 type macvlan 2>&1)
 	check_fail $? "mtu above the lower's"
 	[[ $out == *"MTU exceeds the lower device's MTU"* ]]
@@ -479,10 +443,10 @@ mv_mtu()
 	ip -n "$A" link set m1 mtu 1600 2>/dev/null
 	check_fail $? "mtu above the lower's (set)"
 	ip -n "$A" link set "$NA" mtu 1400
-	[[ $(ip -n "$A" -j link show dev m1 | jq .[0].mtu) == 1400 ]]
+	[[ $(link_mtu "$A" m1) == 1400 ]]
 	check_err $? "did not shrink with the lower"
 	ip -n "$A" link set "$NA" mtu 1500
-	[[ $(ip -n "$A" -j link show dev m1 | jq .[0].mtu) == 1400 ]]
+	[[ $(link_mtu "$A" m1) == 1400 ]]
 	check_err $? "grew with the lower"
 	log_test "MTU: 68..lower, shrinks with the lower"
 }
@@ -490,15 +454,13 @@ mv_mtu()
 mv_lower_updown()
 {
 	RET=0
-	hosts_setup
+	mv_hosts_setup
 	vm "$A" link add link "$NA" name m1 type macvlan mode bridge
-	ip -n "$A" link set m1 netns "$C"
-	ip -n "$C" addr add 192.0.2.1/24 dev m1
-	ip -n "$C" link set m1 up
+	mv_move m1 "$C" 192.0.2.1/24
 	ip -n "$A" link set "$NA" down
-	busywait 3000 sh -c "ip -n $C -j link show dev m1 | jq -e '.[0].operstate == \"LOWERLAYERDOWN\"'" >/dev/null
+	busywait 3000 operstate_is "$C" m1 LOWERLAYERDOWN
 	check_err $? "operstate not LOWERLAYERDOWN with the lower down"
-	ip -n "$C" -j link show dev m1 | jq -e '.[0].flags | index("UP")' >/dev/null
+	is_up "$C" m1
 	check_err $? "macvlan closed with its lower (admin state is its own)"
 	ip -n "$A" link set "$NA" up
 	nic_wait_carrier "$A" "$NA"
@@ -520,30 +482,23 @@ mv_lower_deleted()
 	ip -n "$A" link set m1 up
 	ip -n "$A" link del d0
 	check_err $? "delete the lower"
-	ip -n "$A" link show m1 &>/dev/null
+	link_exists "$A" m1
 	check_fail $? "m1 survived its lower"
-	ip -n "$C" link show m2 &>/dev/null
+	link_exists "$C" m2
 	check_fail $? "m2 (other netns) survived its lower"
 	log_test "deleting the lower deletes macvlans in every netns"
 }
 
 mv_bad_input()
 {
-	local out row msg want d0 d1
+	local d0
 
 	RET=0
-	hosts_setup
+	mv_hosts_setup
 	vm "$A" link add link "$NA" name m1 type macvlan mode bridge
 	vm "$A" link add link "$NA" name s1 type macvlan mode source
-	d0=$(ip -n "$A" -o link | wc -l)
-	while IFS='|' read -r row msg; do
-		[[ -z $row ]] && continue
-		# shellcheck disable=SC2086
-		out=$(vm "$A" link $row 2>&1)
-		check_err_fail 1 $? "accepted: vmux link $row"
-		[[ $out == *"$msg"* ]]
-		check_err $? "vmux link $row: expected \"$msg\", got \"$out\""
-	done <<-EOF
+	d0=$(link_count "$A")
+	vmux_refused "$A" <<-EOF
 		add link $NA name x type macvlan mode foo|foo
 		add link $NA name x type macvlan nopromisc|nopromisc
 		add link $NA name x type macvlan bcqueuelen -1|-1
@@ -555,13 +510,7 @@ mv_bad_input()
 		set m1 type macvlan macaddr add 02:00:00:00:00:01|macaddr lists need mode source
 		set s1 type macvlan macaddr add 01:00:5e:00:00:01|unicast
 	EOF
-	while IFS='|' read -r want row; do
-		[[ -z $want ]] && continue
-		# shellcheck disable=SC2086
-		out=$(ip netns exec "$A" "$NLREQ" $row 2>&1)
-		[[ $out == "${want%%: *}: "*"${want#*: }"* ]]
-		check_err $? "nlreq $row: expected \"$want\", got \"$out\""
-	done <<-EOF
+	nlreq_refused "$A" <<-EOF
 		EINVAL: Invalid macvlan mode|--link $NA --name x --kind vmux_macvlan u32:1=3
 		EINVAL: Invalid macvlan flags|--link $NA --name x --kind vmux_macvlan u16:2=4
 		EINVAL: macaddr_count is read-only|--link $NA --name x --kind vmux_macvlan u32:6=1
@@ -575,9 +524,7 @@ mv_bad_input()
 		EINVAL: MTU exceeds|--link $NA --name x --mtu 1501 --kind vmux_macvlan
 		EINVAL: passthru can be neither entered nor left|--change --name m1 --kind vmux_macvlan u32:1=8
 	EOF
-	d1=$(ip -n "$A" -o link | wc -l)
-	((d0 == d1))
-	check_err $? "failed commands left devices behind ($d0 -> $d1)"
+	check_link_count "$A" "$d0"
 	vm "$A" -j -d link show dev m1 | jq -e '.[0].linkinfo.info_data.mode == "bridge"' >/dev/null
 	check_err $? "a refused change altered m1"
 	log_test "bad input: clear errors, errno, nothing changed"
@@ -585,20 +532,16 @@ mv_bad_input()
 
 mv_rmmod()
 {
-	local pid
-
 	RET=0
-	hosts_setup
+	mv_hosts_setup
 	pair_setup vmux mode bridge
 	check_err $? "setup"
-	ip netns exec "$B" ping -q -f -w 30 192.0.2.1 >/dev/null 2>&1 &
-	pid=$!
-	defer kill "$pid"
+	flood_ping "$B" 192.0.2.1
 	busywait 5000 until_counter_is ">= 50" link_stats_get "$C" m1 rx packets >/dev/null
 	check_err $? "no traffic before rmmod"
 	rmmod vmux
 	check_err $? "rmmod with macvlans present under traffic"
-	ip -n "$C" link show m1 &>/dev/null
+	link_exists "$C" m1
 	check_fail $? "m1 survived rmmod"
 	insmod "$VMUX_KO"
 	check_err $? "reload"

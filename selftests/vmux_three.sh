@@ -34,34 +34,6 @@ ALL_TESTS="
 
 TARGETS="lower v10 m1 m2 i1 i2"
 
-vm()
-{
-	local ns=$1; shift
-
-	ip netns exec "$ns" "$VMUX" "$@"
-}
-
-# ns_silent NS...: no IPv6 at all, on what exists and what will come.
-ns_silent()
-{
-	local ns
-
-	for ns in "$@"; do
-		ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
-			net.ipv6.conf.default.disable_ipv6=1
-	done
-}
-
-mac_of()
-{
-	ip -n "$1" -j link show dev "$2" | jq -r '.[0].address'
-}
-
-link_exists()
-{
-	ip -n "$1" link show dev "$2" &>/dev/null
-}
-
 # neigh NS DEV IP MAC: a permanent neighbour entry.
 neigh()
 {
@@ -80,18 +52,14 @@ addr_up()
 }
 
 # $A holds the e1000 $NA, $B the virtio-net $NB and its vlan p10.
-hosts_setup()
+three_hosts_setup()
 {
-	read -r NA NB < <(nics) || return 1
-	setup_ns A B || return 1
-	ns_silent "$A" "$B"
-	nic_to_ns "$NA" "$A" && nic_to_ns "$NB" "$B" || return 1
+	hosts_setup -i quiet_ns || return 1
 	MAC_A=$(mac_of "$A" "$NA")
 	MAC_B=$(mac_of "$B" "$NB")
 	addr_up "$A" "$NA" 192.0.2.1/24 &&
 	addr_up "$B" "$NB" 192.0.2.2/24 || return 1
-	ip -n "$B" link add link "$NB" name p10 type vlan id 10 &&
-	addr_up "$B" p10 198.51.100.2/24 || return 1
+	peer_vlan 10 2 || return 1
 	neigh "$A" "$NA" 192.0.2.2 "$MAC_B" && neigh "$B" "$NB" 192.0.2.1 "$MAC_A" &&
 	nic_wait_carrier "$A" "$NA" && nic_wait_carrier "$B" "$NB"
 }
@@ -104,7 +72,7 @@ child_add()
 	local ns=$1 dev=$2 ip=$3 pdev=$4 mac; shift 4
 
 	vm "$A" link add link "$NA" name "$dev" "$@" || return 1
-	ns_silent "$ns"
+	quiet_ns "$ns"
 	ip -n "$A" link set "$dev" netns "$ns" || return 1
 	addr_up "$ns" "$dev" "$ip" || return 1
 	mac=$(mac_of "$ns" "$dev")
@@ -118,7 +86,7 @@ declare -A T_NS T_DEV T_IP
 # Every kind on $NA at once; the lower keeps 192.0.2.1.
 three_setup()
 {
-	hosts_setup || return 1
+	three_hosts_setup || return 1
 	PEER_IP[$NB]=192.0.2.2
 	setup_ns V M1 M2 I1 I2 || return 1
 	child_add "$V" v10 198.51.100.1/24 p10 type vlan id 10 &&
@@ -195,7 +163,7 @@ three_on_one_port()
 	local out kinds
 
 	RET=0
-	hosts_setup
+	three_hosts_setup
 	check_err $? "setup"
 	vm "$A" link add link "$NA" name v10 type vlan id 10 &&
 	vm "$A" link add link "$NA" name m1 type macvlan mode bridge &&
@@ -277,6 +245,18 @@ three_demux_all_at_once()
 	log_test "each frame reaches exactly its target (all at once, both ways)"
 }
 
+# kernel_busy WHAT ARGS...: "ip link add ARGS" in $A fails with EBUSY, as
+# ip reports it (exit status 2).
+kernel_busy()
+{
+	local what=$1 out rc; shift
+
+	out=$(ip -n "$A" link add "$@" 2>&1)
+	rc=$?
+	((rc == 2)) && [[ $out == "RTNETLINK answers: Device or resource busy" ]]
+	check_err $? "$what: exit status $rc, $out"
+}
+
 # The in-kernel macvlan and ipvlan both want the lower's rx_handler.
 three_kernel_exclusive()
 {
@@ -291,16 +271,10 @@ three_kernel_exclusive()
 
 	ip -n "$A" link add link d0 name km type macvlan mode bridge
 	check_err $? "in-kernel macvlan"
-	out=$(ip -n "$A" link add link d0 name ki0 type ipvlan mode l2 2>&1)
-	rc=$?
-	((rc == 2)) && [[ $out == "RTNETLINK answers: Device or resource busy" ]]
-	check_err $? "ipvlan next to an in-kernel macvlan: exit status $rc, $out"
+	kernel_busy "ipvlan next to an in-kernel macvlan" link d0 name ki0 type ipvlan mode l2
 	ip -n "$A" link add link d1 name ki type ipvlan mode l2
 	check_err $? "in-kernel ipvlan"
-	out=$(ip -n "$A" link add link d1 name km1 type macvlan mode bridge 2>&1)
-	rc=$?
-	((rc == 2)) && [[ $out == "RTNETLINK answers: Device or resource busy" ]]
-	check_err $? "macvlan next to an in-kernel ipvlan: exit status $rc, $out"
+	kernel_busy "macvlan next to an in-kernel ipvlan" link d1 name km1 type macvlan mode bridge
 	out=$(vm "$A" link add link d0 name x type ipvlan 2>&1)
 	rc=$?
 	((rc == 1)) && [[ $out == *"Lower device is already in use by another driver"* ]]
@@ -333,7 +307,7 @@ three_vlan_macvlan_traffic()
 	local r0 r1 n=60 pids=() pid ok=0
 
 	RET=0
-	hosts_setup
+	three_hosts_setup
 	check_err $? "setup"
 	PEER_IP[$NB]=192.0.2.2
 	setup_ns V M1
@@ -364,10 +338,10 @@ three_macvlan_on_vlan()
 	local MV mac rx0 rx1 v0 v1
 
 	RET=0
-	hosts_setup
+	three_hosts_setup
 	check_err $? "setup"
 	setup_ns MV
-	ns_silent "$MV"
+	quiet_ns "$MV"
 	ip -n "$B" addr add 203.0.113.2/24 dev p10
 	vm "$A" link add link "$NA" name v10 type vlan id 10
 	ip -n "$A" link set v10 up

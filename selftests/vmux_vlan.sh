@@ -26,30 +26,6 @@ ALL_TESTS="
 	vlan_kernel_vlan_conflict vlan_changelink vlan_bad_input vlan_rmmod
 "
 
-NLREQ="$top/selftests/nlreq.py"
-
-vm()
-{
-	local ns=$1; shift
-
-	ip netns exec "$ns" "$VMUX" "$@"
-}
-
-# Two hosts: $A holds NIC $1 (e1000|virtio), $B the other one.
-hosts_setup()
-{
-	local side=${1:-e1000} e1000 virtio
-
-	read -r e1000 virtio < <(nics) || return 1
-	if [[ $side == e1000 ]]; then
-		NA=$e1000; NB=$virtio
-	else
-		NA=$virtio; NB=$e1000
-	fi
-	setup_ns A B || return 1
-	nic_to_ns "$NA" "$A" && nic_to_ns "$NB" "$B"
-}
-
 addr_add()
 {
 	local ns=$1 dev=$2 v4=$3 v6=$4
@@ -71,17 +47,12 @@ pair_setup()
 	addr_add "$A" v 192.0.2.1 2001:db8::1 && addr_add "$B" p 192.0.2.2 2001:db8::2
 }
 
-link_exists()
-{
-	ip -n "$1" link show dev "$2" &>/dev/null
-}
-
 __peer_test()
 {
 	local side=$1 proto=$2 id=$3 ethertype=$4 rx0 rx1
 
 	RET=0
-	hosts_setup "$side" || { check_err 1 "setup"; log_test "$proto on $side"; return; }
+	hosts_setup -a "$side" || { check_err 1 "setup"; log_test "$proto on $side"; return; }
 	pair_setup "$id" "$proto"
 	check_err $? "cannot create the vlan pair"
 
@@ -116,7 +87,7 @@ __qinq()
 	local outer_kind=$1
 
 	RET=0
-	hosts_setup e1000 || { check_err 1 "setup"; log_test "QinQ"; return; }
+	hosts_setup || { check_err 1 "setup"; log_test "QinQ"; return; }
 	if [[ $outer_kind == vmux ]]; then
 		vm "$A" link add link "$NA" name o type vlan id 100 protocol 802.1ad
 	else
@@ -149,7 +120,7 @@ vlan_qinq_on_kernel_vlan() { __qinq 8021q; }
 vlan_egress_qos()
 {
 	RET=0
-	hosts_setup e1000 && pair_setup 10
+	hosts_setup && pair_setup 10
 	check_err $? "setup"
 	# ping -Q 0x10 (IPTOS_LOWDELAY) gives skb->priority 6 (ip_tos2prio).
 	vm "$A" link set v type vlan egress-qos-map 6:5 2:3
@@ -177,7 +148,7 @@ vlan_ingress_qos()
 	RET=0
 	# On the virtio side: the e1000 driver masks the PCP off the VLAN tag
 	# it strips (E1000_RXD_SPC_VLAN_MASK), for 8021q as for us.
-	hosts_setup virtio && pair_setup 10
+	hosts_setup -a virtio && pair_setup 10
 	check_err $? "setup"
 	require_module nf_tables
 	ip -n "$B" link set p type vlan egress-qos-map 6:5
@@ -205,7 +176,7 @@ vlan_ingress_qos()
 vlan_reorder_hdr_off()
 {
 	RET=0
-	hosts_setup e1000 && pair_setup 10
+	hosts_setup && pair_setup 10
 	check_err $? "setup"
 	vm "$A" link set v type vlan reorder_hdr off
 	check_err $? "reorder_hdr off"
@@ -227,17 +198,12 @@ vlan_reorder_hdr_off()
 	log_test "reorder_hdr off shows the tag on the vmux device"
 }
 
-drop_counter()
-{
-	vm "$1" -s -j link show dev "$2" | jq -e ".[0].vmux_drops.$3.$4"
-}
-
 vlan_unknown_id()
 {
 	local rx0 rx1 d0 d1
 
 	RET=0
-	hosts_setup e1000 && pair_setup 10
+	hosts_setup && pair_setup 10
 	check_err $? "setup"
 	# The NICs filter VIDs: promisc lets id 30 reach the port at all.
 	ip -n "$A" link set "$NA" promisc on
@@ -247,13 +213,13 @@ vlan_unknown_id()
 	ip netns exec "$B" sysctl -qw net.ipv6.conf.p30.disable_ipv6=1
 	ip -n "$B" addr add 198.51.100.2/24 dev p30
 	ip -n "$B" link set p30 up
-	d0=$(drop_counter "$A" v port no_child)
+	d0=$(vmux_drops_get "$A" v port no_child)
 	tcpdump_start "$A" v arp
 	# 5 ARP requests for id 30: no vmux device may see them.
 	ip netns exec "$B" arping -c 5 -I p30 198.51.100.1 >/dev/null
-	busywait 5000 until_counter_is ">= $((d0 + 5))" drop_counter "$A" v port no_child >/dev/null
-	check_err $? "port no_child counter did not move by 5 (was $d0, now $(drop_counter "$A" v port no_child))"
-	d1=$(drop_counter "$A" v port no_child)
+	busywait 5000 until_counter_is ">= $((d0 + 5))" vmux_drops_get "$A" v port no_child >/dev/null
+	check_err $? "port no_child counter did not move by 5 (was $d0, now $(vmux_drops_get "$A" v port no_child))"
+	d1=$(vmux_drops_get "$A" v port no_child)
 	((d1 - d0 == 5))
 	check_err $? "port no_child moved by $((d1 - d0)), expected exactly 5"
 	tcpdump_stop
@@ -267,7 +233,7 @@ vlan_mtu()
 	local out
 
 	RET=0
-	hosts_setup e1000
+	hosts_setup
 	check_err $? "setup"
 	out=$(vm "$A" link add link "$NA" name v mtu 1501 type vlan id 10 2>&1)
 	check_fail $? "created with mtu above the lower's"
@@ -278,7 +244,7 @@ vlan_mtu()
 
 	vm "$A" link add link "$NA" name v mtu 1400 type vlan id 10
 	check_err $? "mtu 1400"
-	[[ $(ip -n "$A" -j link show dev v | jq .[0].mtu) == 1400 ]]
+	[[ $(link_mtu "$A" v) == 1400 ]]
 	check_err $? "mtu not 1400"
 	ip -n "$A" link set v mtu 1600 2>/dev/null
 	check_fail $? "mtu above the lower's accepted"
@@ -286,22 +252,12 @@ vlan_mtu()
 	check_err $? "mtu equal to the lower's refused"
 
 	ip -n "$A" link set "$NA" mtu 1300
-	[[ $(ip -n "$A" -j link show dev v | jq .[0].mtu) == 1300 ]]
+	[[ $(link_mtu "$A" v) == 1300 ]]
 	check_err $? "mtu did not shrink with the lower"
 	ip -n "$A" link set "$NA" mtu 1500
-	[[ $(ip -n "$A" -j link show dev v | jq .[0].mtu) == 1300 ]]
+	[[ $(link_mtu "$A" v) == 1300 ]]
 	check_err $? "mtu grew with the lower (8021q only shrinks)"
 	log_test "MTU: bounded by the lower, shrinks with it"
-}
-
-is_up()
-{
-	ip -n "$1" -j link show dev "$2" | jq -e '.[0].flags | index("UP")' >/dev/null
-}
-
-operstate()
-{
-	ip -n "$1" -j link show dev "$2" | jq -r '.[0].operstate'
 }
 
 vlan_binding()
@@ -309,7 +265,7 @@ vlan_binding()
 	local out
 
 	RET=0
-	hosts_setup e1000 && pair_setup 10
+	hosts_setup && pair_setup 10
 	check_err $? "setup"
 	ip -n "$A" link set "$NA" down
 	is_up "$A" v
@@ -330,7 +286,7 @@ vlan_binding()
 vlan_loose_binding()
 {
 	RET=0
-	hosts_setup e1000 && pair_setup 10
+	hosts_setup && pair_setup 10
 	check_err $? "setup"
 	vm "$A" link set v type vlan loose_binding on
 	check_err $? "loose_binding on"
@@ -340,8 +296,7 @@ vlan_loose_binding()
 	ip -n "$A" link set "$NA" down
 	is_up "$A" v
 	check_err $? "loose vlan closed with its lower"
-	busywait 5000 until_counter_is "== 1" \
-		sh -c "[ \"\$(ip -n $A -j link show dev v | jq -r .[0].operstate)\" = LOWERLAYERDOWN ] && echo 1 || echo 0" >/dev/null
+	busywait 5000 operstate_is "$A" v LOWERLAYERDOWN
 	check_err $? "operstate is $(operstate "$A" v), expected LOWERLAYERDOWN"
 	ip -n "$A" link set "$NA" up
 	nic_wait_carrier "$A" "$NA"
@@ -355,7 +310,7 @@ vlan_lower_address()
 	local mac
 
 	RET=0
-	hosts_setup e1000
+	hosts_setup
 	vm "$A" link add link "$NA" name v type vlan id 10
 	vm "$A" link add link "$NA" name w address 02:00:00:00:00:11 type vlan id 11
 	ip -n "$A" link set v up
@@ -377,7 +332,7 @@ vlan_netns_move()
 	local C
 
 	RET=0
-	hosts_setup e1000 && pair_setup 10
+	hosts_setup && pair_setup 10
 	check_err $? "setup"
 	setup_ns C
 	ip -n "$A" link set v netns "$C"
@@ -418,7 +373,7 @@ vlan_kernel_vlan_conflict()
 	local out
 
 	RET=0
-	hosts_setup e1000
+	hosts_setup
 	require_module 8021q
 	ip -n "$A" link add link "$NA" name k10 type vlan id 10
 	out=$(vm "$A" link add link "$NA" name v type vlan id 10 2>&1)
@@ -442,7 +397,7 @@ vlan_changelink()
 	local out
 
 	RET=0
-	hosts_setup e1000
+	hosts_setup
 	vm "$A" link add link "$NA" name v type vlan id 10 ingress-qos-map 1:2 egress-qos-map 4:5
 	check_err $? "create with maps"
 	out=$(vm "$A" -j -d link show dev v)
@@ -468,49 +423,33 @@ vlan_changelink()
 # ARGS -> expected exit status, errno (raw requests) or message.
 vlan_bad_input()
 {
-	local out d0 d1 row
+	local d0
 
 	RET=0
-	hosts_setup e1000
+	hosts_setup
 	vm "$A" link add link "$NA" name v type vlan id 10
-	d0=$(ip -n "$A" -o link | wc -l)
+	d0=$(link_count "$A")
 
 	# Through the CLI: what a user types.
-	while IFS='|' read -r row msg; do
-		[[ -z $row ]] && continue
-		# shellcheck disable=SC2086
-		out=$(vm "$A" link add $row 2>&1)
-		rc=$?
-		((rc != 0))
-		check_err $? "accepted: vmux link add $row"
-		[[ $out == *"$msg"* ]]
-		check_err $? "vmux link add $row: expected \"$msg\", got \"$out\""
-	done <<-EOF
-		link $NA name x type vlan id 10|VLAN id already used on this lower by a vmux_vlan device
-		link $NA name x mtu 9000 type vlan id 12|MTU exceeds the lower device's MTU
-		link lo name x type vlan id 12|loopback
-		link $NA name x type vlan id 12 gvrp on|not supported by vmux_vlan
-		link $NA name x type vlan id 12 mvrp on|not supported by vmux_vlan
-		link $NA name x type vlan id 12 bridge_binding on|not supported by vmux_vlan
-		link $NA name x type vlan id 12 ingress-qos-map 9:1|Ingress QoS map FROM is a PCP
-		link $NA name x type vlan id 12 egress-qos-map 1:9|Egress QoS map TO is a PCP
-		link $NA name x type vlan id 4095|4095
-		link $NA name x type vlan id 12 protocol 802.1x|802.1x
-		link $NA name x type vlan id 12 reorder_hdr maybe|maybe
-		link $NA name x type vlan id 12 frobnicate on|frobnicate
-		link nosuchdev name x type vlan id 12|nosuchdev
-		link $NA name x type vlan|VLAN properties not specified
+	vmux_refused "$A" <<-EOF
+		add link $NA name x type vlan id 10|VLAN id already used on this lower by a vmux_vlan device
+		add link $NA name x mtu 9000 type vlan id 12|MTU exceeds the lower device's MTU
+		add link lo name x type vlan id 12|loopback
+		add link $NA name x type vlan id 12 gvrp on|not supported by vmux_vlan
+		add link $NA name x type vlan id 12 mvrp on|not supported by vmux_vlan
+		add link $NA name x type vlan id 12 bridge_binding on|not supported by vmux_vlan
+		add link $NA name x type vlan id 12 ingress-qos-map 9:1|Ingress QoS map FROM is a PCP
+		add link $NA name x type vlan id 12 egress-qos-map 1:9|Egress QoS map TO is a PCP
+		add link $NA name x type vlan id 4095|4095
+		add link $NA name x type vlan id 12 protocol 802.1x|802.1x
+		add link $NA name x type vlan id 12 reorder_hdr maybe|maybe
+		add link $NA name x type vlan id 12 frobnicate on|frobnicate
+		add link nosuchdev name x type vlan id 12|nosuchdev
+		add link $NA name x type vlan|VLAN properties not specified
 	EOF
 
 	# Raw requests: the kernel's own checks, with their errno.
-	while IFS='|' read -r want row; do
-		[[ -z $want ]] && continue
-		# shellcheck disable=SC2086
-		out=$(ip netns exec "$A" "$NLREQ" $row 2>&1)
-		# "ERRNO: [vmux: ]message": _MOD messages carry the prefix
-		[[ $out == "${want%%: *}: "*"${want#*: }"* ]]
-		check_err $? "nlreq $row: expected \"$want\", got \"$out\""
-	done <<-EOF
+	nlreq_refused "$A" <<-EOF
 		ERANGE: Invalid VLAN id|--link $NA --name x --kind vmux_vlan u16:1=4095
 		EINVAL: VLAN id not specified|--link $NA --name x --kind vmux_vlan be16:5=0x8100
 		EINVAL: VLAN properties not specified|--link $NA --name x --kind vmux_vlan
@@ -526,9 +465,7 @@ vlan_bad_input()
 		EOPNOTSUPP: VLAN id cannot be changed|--change --name v --kind vmux_vlan u16:1=11
 	EOF
 
-	d1=$(ip -n "$A" -o link | wc -l)
-	((d0 == d1))
-	check_err $? "failed commands left devices behind ($d0 -> $d1)"
+	check_link_count "$A" "$d0"
 	[[ $(vm "$A" -j -d link show dev v | jq .[0].linkinfo.info_data.id) == 10 ]]
 	check_err $? "a refused change altered v"
 	log_test "bad input: clear errors, errno, nothing created"
@@ -553,17 +490,15 @@ ALL_TESTS="$ALL_TESTS vlan_busy_lower"
 
 vlan_rmmod()
 {
-	local C pid
+	local C
 
 	RET=0
-	hosts_setup e1000 && pair_setup 10
+	hosts_setup && pair_setup 10
 	check_err $? "setup"
 	setup_ns C
 	vm "$A" link add link "$NA" name v2 type vlan id 12
 	ip -n "$A" link set v2 netns "$C"
-	ip netns exec "$B" ping -q -f -w 30 192.0.2.1 >/dev/null 2>&1 &
-	pid=$!
-	defer kill "$pid"
+	flood_ping "$B" 192.0.2.1
 	busywait 5000 until_counter_is ">= 50" link_stats_get "$A" v rx packets >/dev/null
 	check_err $? "no traffic before rmmod"
 	rmmod vmux
