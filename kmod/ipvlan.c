@@ -478,6 +478,12 @@ static netdev_tx_t vmux_ipvlan_xmit(struct sk_buff *skb, struct net_device *dev)
 	unsigned int len = skb->len;
 	int ret;
 
+	/* netpoll built the whole frame, with our (the lower's) MAC: it
+	 * goes out as it is, in every mode. Routing it (l3) or switching it
+	 * locally cannot be done where netpoll runs (IRQs may be off).
+	 */
+	if (unlikely(netpoll_tx_running(dev)))
+		return vmux_netpoll_xmit(vdev, skb);
 	if (unlikely(!pskb_may_pull(skb, sizeof(struct ethhdr)))) {
 		kfree_skb(skb);
 		ret = NET_XMIT_DROP;
@@ -1109,6 +1115,11 @@ static const struct net_device_ops vmux_ipvlan_netdev_ops = {
 	.ndo_vlan_rx_add_vid	= vmux_ipvlan_vlan_rx_add_vid,
 	.ndo_vlan_rx_kill_vid	= vmux_ipvlan_vlan_rx_kill_vid,
 	.ndo_get_iflink		= vmux_get_iflink,
+#ifdef CONFIG_NET_POLL_CONTROLLER
+	.ndo_poll_controller	= vmux_poll_controller,
+	.ndo_netpoll_setup	= vmux_netpoll_setup,
+	.ndo_netpoll_cleanup	= vmux_netpoll_cleanup,
+#endif
 };
 
 static void vmux_ipvlan_setup(struct net_device *dev)

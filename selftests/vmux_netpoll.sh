@@ -4,19 +4,21 @@
 # netconsole over vmux children, as over 8021q and macvlan: the kernel log
 # leaves through a vmux_vlan (tagged) or a vmux_macvlan (its own MAC) by
 # netpoll, and a child or its lower can be deleted while netconsole uses it.
+# A vmux_ipvlan carries it in every mode: the frame goes out as built.
 # netconsole binds devices of the initial netns, so the e1000 NIC stays
 # here; the peer's virtio NIC is in ns $B, where tcpdump reads the wire.
 #
 #  initial netns                              ns $B
 #  $NA (e1000) - v10 vmux_vlan 10             $NB (virtio)
 #              - m1  vmux_macvlan             tcpdump -e -A
+#              - i1  vmux_ipvlan l3
 #  198.51.100.1 on v10, 192.0.2.1 on m1       (the addresses are netconsole's)
 #      '=================== QEMU hub ===================='
 
 source "$(dirname "$0")/lib.sh"
 
 ALL_TESTS="
-	netpoll_vlan netpoll_macvlan netpoll_ipvlan_refused
+	netpoll_vlan netpoll_macvlan netpoll_ipvlan_l3
 	netpoll_child_deleted netpoll_lower_deleted
 "
 
@@ -31,11 +33,6 @@ wire_setup()
 	ip link set dev "$NA" up
 	defer ip link set dev "$NA" down
 	nic_wait_carrier "" "$NA" && nic_wait_carrier "$B" "$NB"
-}
-
-mac_of()
-{
-	ip_ns "$1" -j link show dev "$2" | jq -r '.[0].address'
 }
 
 # netconsole_on DEV LOCAL_IP REMOTE_IP REMOTE_MAC: log to REMOTE_IP:6666
@@ -99,20 +96,28 @@ netpoll_macvlan()
 	log_test "netconsole through a vmux_macvlan: its own MAC on the wire"
 }
 
-# The in-kernel ipvlan has no netpoll (l3 transmit routes); neither has ours.
-netpoll_ipvlan_refused()
+# netpoll cannot route: in l3 mode too the frame goes out as built, from
+# the lower's MAC (an ipvlan's own).
+netpoll_ipvlan_l3()
 {
+	local marker=ipvlan-$RANDOM mac
+
 	RET=0
-	wire_setup || { log_test "netconsole on a vmux_ipvlan is refused"; return; }
-	"$VMUX" link add link "$NA" name i1 type ipvlan mode l2
+	wire_setup || { log_test "netconsole through a vmux_ipvlan in l3 mode"; return; }
+	"$VMUX" link add link "$NA" name i1 type ipvlan mode l3
 	defer ip link del i1
+	mac=$(mac_of "" "$NA")
 	ip addr add 192.0.2.1/24 dev i1
 	ip link set i1 up
 	netconsole_on i1 192.0.2.1 192.0.2.2 "$(mac_of "$B" "$NB")"
-	check_fail $? "netconsole took a vmux_ipvlan"
-	[[ $(ip -j link show dev i1 | jq -r '.[0].operstate') == UP ]]
-	check_err $? "the refused device is not up any more"
-	log_test "netconsole on a vmux_ipvlan is refused, as on ipvlan"
+	check_err $? "netconsole refused a vmux_ipvlan"
+	tcpdump_start "$B" "$NB" -A "udp port 6666"
+	log_marker "$marker"
+	tcpdump_wait "^[0-9:.]+ $mac > .*ethertype IPv4.*192.0.2.1.6665 > 192.0.2.2.6666: UDP"
+	check_err $? "no netconsole frame from the lower's MAC $mac: $(tcpdump_show | head -3)"
+	tcpdump_wait "vmux-netpoll: $marker"
+	check_err $? "the log line is not in the frame"
+	log_test "netconsole through a vmux_ipvlan in l3 mode"
 }
 
 # The netconsole target dies with its device: no leaked reference (the
