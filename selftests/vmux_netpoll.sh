@@ -49,31 +49,38 @@ log_marker()
 	echo "<3>vmux-netpoll: $1" >/dev/kmsg
 }
 
+# netconsole_sends DEV LOCAL_IP REMOTE_IP FILTER HEADER: with netconsole on
+# DEV, a log line crosses the wire in a frame whose tcpdump -e header
+# matches HEADER (FILTER selects the capture).
+netconsole_sends()
+{
+	local dev=$1 lip=$2 rip=$3 filter=$4 header=$5 marker=$1-$RANDOM
+
+	netconsole_on "$dev" "$lip" "$rip" "$(mac_of "$B" "$NB")"
+	check_err $? "netconsole refused $dev"
+	tcpdump_start "$B" "$NB" -A "$filter"
+	log_marker "$marker"
+	tcpdump_wait "$header.*$lip.6665 > $rip.6666: UDP"
+	check_err $? "no netconsole frame matching \"$header\": $(tcpdump_show | head -3)"
+	tcpdump_wait "vmux-netpoll: $marker"
+	check_err $? "the log line is not in the frame"
+}
+
 netpoll_vlan()
 {
-	local marker=vlan-$RANDOM
-
 	RET=0
 	wire_setup || { log_test "netconsole through a vmux_vlan"; return; }
 	"$VMUX" link add link "$NA" name v10 type vlan id 10
 	defer ip link del v10
 	ip addr add 198.51.100.1/24 dev v10
 	ip link set v10 up
-	netconsole_on v10 198.51.100.1 198.51.100.2 "$(mac_of "$B" "$NB")"
-	check_err $? "netconsole refused a vmux_vlan"
-	tcpdump_start "$B" "$NB" -A "vlan and udp port 6666"
-	log_marker "$marker"
-	tcpdump_wait "ethertype 802.1Q \(0x8100\).*vlan 10,.*198.51.100.1.6665 > 198.51.100.2.6666: UDP"
-	check_err $? "no netconsole frame tagged 10 on the wire"
-	tcpdump_wait "vmux-netpoll: $marker"
-	check_err $? "the log line is not in the frame: $(tcpdump_show | head -5)"
+	netconsole_sends v10 198.51.100.1 198.51.100.2 "vlan and udp port 6666" \
+		"ethertype 802.1Q \(0x8100\).*vlan 10,"
 	log_test "netconsole through a vmux_vlan: tagged on the wire"
 }
 
 netpoll_macvlan()
 {
-	local marker=macvlan-$RANDOM mac
-
 	RET=0
 	wire_setup || { log_test "netconsole through a vmux_macvlan"; return; }
 	# A bridge-mode sibling: netpoll frames still go to the wire.
@@ -81,18 +88,11 @@ netpoll_macvlan()
 	defer ip link del m1
 	"$VMUX" link add link "$NA" name m2 type macvlan mode bridge
 	defer ip link del m2
-	mac=$(mac_of "" m1)
 	ip addr add 192.0.2.1/24 dev m1
 	ip link set m1 up
 	ip link set m2 up
-	netconsole_on m1 192.0.2.1 192.0.2.2 "$(mac_of "$B" "$NB")"
-	check_err $? "netconsole refused a vmux_macvlan"
-	tcpdump_start "$B" "$NB" -A "udp port 6666"
-	log_marker "$marker"
-	tcpdump_wait "^[0-9:.]+ $mac > .*ethertype IPv4.*192.0.2.1.6665 > 192.0.2.2.6666: UDP"
-	check_err $? "no netconsole frame from m1's MAC $mac: $(tcpdump_show | head -3)"
-	tcpdump_wait "vmux-netpoll: $marker"
-	check_err $? "the log line is not in the frame"
+	netconsole_sends m1 192.0.2.1 192.0.2.2 "udp port 6666" \
+		"^[0-9:.]+ $(mac_of "" m1) > .*ethertype IPv4"
 	log_test "netconsole through a vmux_macvlan: its own MAC on the wire"
 }
 
@@ -100,23 +100,14 @@ netpoll_macvlan()
 # the lower's MAC (an ipvlan's own).
 netpoll_ipvlan_l3()
 {
-	local marker=ipvlan-$RANDOM mac
-
 	RET=0
 	wire_setup || { log_test "netconsole through a vmux_ipvlan in l3 mode"; return; }
 	"$VMUX" link add link "$NA" name i1 type ipvlan mode l3
 	defer ip link del i1
-	mac=$(mac_of "" "$NA")
 	ip addr add 192.0.2.1/24 dev i1
 	ip link set i1 up
-	netconsole_on i1 192.0.2.1 192.0.2.2 "$(mac_of "$B" "$NB")"
-	check_err $? "netconsole refused a vmux_ipvlan"
-	tcpdump_start "$B" "$NB" -A "udp port 6666"
-	log_marker "$marker"
-	tcpdump_wait "^[0-9:.]+ $mac > .*ethertype IPv4.*192.0.2.1.6665 > 192.0.2.2.6666: UDP"
-	check_err $? "no netconsole frame from the lower's MAC $mac: $(tcpdump_show | head -3)"
-	tcpdump_wait "vmux-netpoll: $marker"
-	check_err $? "the log line is not in the frame"
+	netconsole_sends i1 192.0.2.1 192.0.2.2 "udp port 6666" \
+		"^[0-9:.]+ $(mac_of "" "$NA") > .*ethertype IPv4"
 	log_test "netconsole through a vmux_ipvlan in l3 mode"
 }
 

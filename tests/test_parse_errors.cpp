@@ -120,3 +120,25 @@ TEST_CASE("on set, id and protocol are sent: the kernel refuses a change")
 
 	CHECK_NOTHROW(parse_link_args(Op::set, args));
 }
+
+TEST_CASE("[ dev ] DEV: one device, with or without the keyword")
+{
+	auto take_all = [](std::initializer_list<std::string_view> words) {
+		test::Line line(words);
+		Args args = line.args();
+		std::string dev;
+
+		while (!args.empty())
+			take_dev(dev, args.next(), args);
+		return dev;
+	};
+
+	CHECK(take_all({"v10"}) == "v10");
+	CHECK(take_all({"dev", "v10"}) == "v10");
+	CHECK(take_all({"dev", "dev"}) == "dev");
+	CHECK_THROWS_WITH(take_all({"v10", "v11"}),
+			  "Error: either \"dev\" is duplicate, or \"v11\" is a garbage.");
+	CHECK_THROWS_WITH(take_all({"v10", "dev", "v11"}),
+			  "Error: either \"dev\" is duplicate, or \"v11\" is a garbage.");
+	CHECK_THROWS_AS(take_all({"dev"}), UsageError);
+}

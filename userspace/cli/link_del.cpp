@@ -11,15 +11,8 @@ int link_del(Context &ctx, Args &args)
 {
 	std::string dev;
 
-	while (!args.empty()) {
-		std::string_view word = args.next();
-
-		if (word == "dev")
-			word = args.next();
-		if (!dev.empty())
-			throw garbage_arg("dev", word);
-		dev = word;
-	}
+	while (!args.empty())
+		take_dev(dev, args.next(), args);
 	if (dev.empty())
 		throw UsageError("Not enough information: \"dev\" argument is required.");
 

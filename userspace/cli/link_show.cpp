@@ -39,11 +39,7 @@ ShowFilter parse_filter(Args &args)
 			filter.kind = &kind_named(args.next());
 			continue;
 		}
-		if (word == "dev")
-			word = args.next();
-		if (!filter.dev.empty())
-			throw garbage_arg("dev", word);
-		filter.dev = word;
+		take_dev(filter.dev, word, args);
 	}
 	return filter;
 }

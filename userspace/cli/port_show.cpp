@@ -143,15 +143,8 @@ int port_show(Context &ctx, Args &args)
 {
 	std::string dev;
 
-	while (!args.empty()) {
-		std::string_view word = args.next();
-
-		if (word == "dev")
-			word = args.next();
-		if (!dev.empty())
-			throw garbage_arg("dev", word);
-		dev = word;
-	}
+	while (!args.empty())
+		take_dev(dev, args.next(), args);
 
 	Printer out = ctx.printer();
 

@@ -6,6 +6,15 @@
 
 namespace vmux {
 
+void take_dev(std::string &dev, std::string_view word, Args &args)
+{
+	if (word == "dev")
+		word = args.next();
+	if (!dev.empty())
+		throw garbage_arg("dev", word);
+	dev = word;
+}
+
 std::string_view Args::next()
 {
 	if (empty())

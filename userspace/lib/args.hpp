@@ -36,6 +36,10 @@ private:
 	std::size_t pos_ = 0;
 };
 
+// "[ dev ] DEV", of which word is the first: sets dev, once. A second
+// device name is garbage, as in ip.
+void take_dev(std::string &dev, std::string_view word, Args &args);
+
 // iproute2's matches(): a non-empty word abbreviates keyword.
 constexpr bool matches(std::string_view word, std::string_view keyword)
 {
