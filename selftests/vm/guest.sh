@@ -1,8 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Runs inside the test VM, chrooted into the host's root (see selftests/vm/init),
-# with the checkout mounted read-write at $VMUX_TOP. Finishes the system set-up
+# Runs inside the test VM, on the host's root as the real root of the mount
+# namespace (selftests/vm/init switch_roots into it; no chroot, so user
+# namespaces work), with the checkout mounted read-write at $VMUX_TOP. Finishes the system set-up
 # (hostname, lo, the two NICs), runs the command selftests/vm/run left in
 # build/vm/cmd and writes its exit status to build/vm/result.
 
@@ -28,6 +29,11 @@ mount -t bpf bpf /sys/fs/bpf 2>/dev/null
 # Loaded now without its default dummy0, so that a test that creates a
 # dummy device does not leave an extra one behind (run_all.sh checks).
 modprobe dummy numdummies=0 2>/dev/null
+
+# Tests run commands as an unprivileged user in its own user + net
+# namespace (lib.sh: userns_setup). Debian's knob, 1 by default since
+# bullseye; absent on other kernels.
+sysctl -qw kernel.unprivileged_userns_clone=1 2>/dev/null
 
 hostname vmux-vm
 ip link set lo up
