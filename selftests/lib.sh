@@ -15,6 +15,12 @@
 #   setup_ns A B                  sets $A, $B to fresh namespaces "A-xxxxxx"
 #   hosts_setup [C D]             $A with the e1000 $NA, $B with the virtio $NB
 #   vm NS ARGS...                 the vmux CLI in NS
+#   userns_setup U                $U: the PID holding a new user + net
+#                                 namespace of uid 65534 (root inside);
+#                                 "ip link set dev DEV netns $U" moves in
+#   userns_exec U CMD...          CMD in $U as its root, unprivileged outside
+#   userns_vm U ARGS...           the vmux CLI in $U, unprivileged
+#   as_user CMD...                CMD as uid 65534, no capabilities
 #   busywait MS CMD... / slowwait S CMD...   poll until CMD succeeds
 #
 # Exit status (exit_status): 0 all passed, 1 something failed, 4 (ksft_skip)
@@ -377,6 +383,83 @@ ip_ns()
 	fi
 }
 
+# ---- user namespaces: an unprivileged user's own user + net namespace -------------------
+
+# The unprivileged user: nobody:nogroup on Debian.
+USERNS_UID=65534
+USERNS_GID=65534
+
+# as_user CMD...: CMD as $USERNS_UID:$USERNS_GID, with no supplementary
+# groups, no capabilities and no way to gain any (no_new_privs: setuid and
+# file-capability binaries do not raise it).
+as_user()
+{
+	setpriv --reuid="$USERNS_UID" --regid="$USERNS_GID" --clear-groups \
+		--no-new-privs -- "$@"
+}
+
+# userns_setup VAR: set VAR to the PID of a process that holds a fresh user
+# + net namespace: as_user runs "unshare -Urn" (its uid and gid are root
+# inside, nothing else is mapped) and sleeps there. The PID names the
+# namespace: userns_exec and userns_vm run in it, and root moves a device
+# in with "ip link set dev DEV netns $VAR". Its lo is up. Deferred: kill
+# the holder and whatever else runs in the namespace, which frees it
+# (asynchronously, as "ip netns del" does: its virtual devices are deleted,
+# physical ones go back to the initial namespace).
+userns_setup()
+{
+	local var=$1 pid
+
+	if [[ ! $var =~ ^[A-Za-z_][A-Za-z0-9_]*$ ]]; then
+		echo "userns_setup: '$var' is not a variable name" >&2
+		return 1
+	fi
+	# Not through as_user: $! must be the holder (setpriv and unshare
+	# exec, so it is sleep in the end).
+	setpriv --reuid="$USERNS_UID" --regid="$USERNS_GID" --clear-groups \
+		--no-new-privs -- unshare -Urn sleep infinity >/dev/null &
+	pid=$!
+	defer userns_kill "$pid"
+	# unshare writes the id maps before it execs sleep.
+	if ! busywait "$WAIT_TIMEOUT" userns_holding "$pid"; then
+		echo "userns_setup: no user namespace: unshare -Urn failed as uid $USERNS_UID" >&2
+		return 1
+	fi
+	printf -v "$var" '%s' "$pid"
+	userns_exec "$pid" ip link set lo up
+}
+
+userns_holding()
+{
+	[[ $(cat "/proc/$1/comm" 2>/dev/null) == sleep ]]
+}
+
+# userns_kill PID: kill the holder and every process in its user or net
+# namespace (userns_exec CMD & included): the namespace goes with them.
+userns_kill()
+{
+	local pid=$1 p
+	local -a pids=()
+
+	# -ef: the same namespace (nsfs inode); a process gone is in none.
+	for p in /proc/[0-9]*; do
+		[[ $p/ns/user -ef /proc/$pid/ns/user || $p/ns/net -ef /proc/$pid/ns/net ]] &&
+			pids+=("${p#/proc/}")
+	done
+	((${#pids[@]})) && kill -KILL "${pids[@]}" 2>/dev/null
+	wait "$pid" 2>/dev/null
+}
+
+# userns_exec PID CMD...: CMD in userns_setup's namespace PID, as its root:
+# all capabilities there, uid $USERNS_UID and no capability over the initial
+# namespaces (it cannot touch init_net's devices nor write root's files).
+userns_exec()
+{
+	local pid=$1; shift
+
+	as_user nsenter --target "$pid" --user --net --preserve-credentials -- "$@"
+}
+
 # ---- the VM's two NICs -------------------------------------------------------------------
 
 # nics: print "E1000_DEV VIRTIO_DEV", the guest's two wired NICs, found by
@@ -549,6 +632,15 @@ vm()
 	local ns=$1; shift
 
 	ip netns exec "$ns" "$VMUX" "$@"
+}
+
+# userns_vm PID ARGS...: the vmux CLI in userns_setup's namespace PID, as
+# an unprivileged user (userns_exec).
+userns_vm()
+{
+	local pid=$1; shift
+
+	userns_exec "$pid" "$VMUX" "$@"
 }
 
 # vmux_drops_get NS DEV dev|port REASON: a vmux drop counter of DEV.
