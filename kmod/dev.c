@@ -165,8 +165,52 @@ struct net_device *vmux_lower_from_tb(struct net *net, struct nlattr **tb,
 	return lower;
 }
 
+/* One class per kind, as 8021q and macvlan have their own: a macvlan on a
+ * vlan nests two address-list locks, which lockdep must tell apart.
+ */
+bool vmux_lower_ns_capable(const struct net_device *lower)
+{
+	return ns_capable(dev_net(lower)->user_ns, CAP_NET_ADMIN);
+}
+
+/* The one gate for every change that reaches beyond the child itself: the
+ * lower, the port or the other children. The caller may be root in a
+ * container's user namespace that was handed one child of the host's NIC;
+ * ipvlan's "disallow userns cap_net_admin to change global mode/flags"
+ * generalised to every kind.
+ */
+int vmux_lower_capable(const struct net_device *lower, enum vmux_cap_op op,
+		       struct netlink_ext_ack *extack)
+{
+	if (vmux_lower_ns_capable(lower))
+		return 0;
+	switch (op) {
+	case VMUX_CAP_NEW_CHILD:
+		NL_SET_ERR_MSG_MOD(extack,
+				   "Creating a device on this lower needs CAP_NET_ADMIN in the lower device's netns");
+		break;
+	case VMUX_CAP_IPVLAN_PORT:
+		NL_SET_ERR_MSG_MOD(extack,
+				   "Changing ipvlan mode or flags needs CAP_NET_ADMIN in the lower device's netns");
+		break;
+	case VMUX_CAP_MACVLAN_PORT:
+		NL_SET_ERR_MSG_MOD(extack,
+				   "Changing bcqueuelen or bclim needs CAP_NET_ADMIN in the lower device's netns");
+		break;
+	case VMUX_CAP_MACVLAN_SOURCE:
+		NL_SET_ERR_MSG_MOD(extack,
+				   "Mode source and its MAC list need CAP_NET_ADMIN in the lower device's netns");
+		break;
+	case VMUX_CAP_MACVLAN_FLAGS:
+		NL_SET_ERR_MSG_MOD(extack,
+				   "Changing macvlan flags needs CAP_NET_ADMIN in the lower device's netns");
+		break;
+	}
+	return -EPERM;
+}
+
 static struct lock_class_key vmux_xmit_lock_key;
-static struct lock_class_key vmux_addr_lock_key;
+static struct lock_class_key vmux_addr_lock_keys[__VMUX_T_MAX];
 
 static void vmux_set_lockdep_one(struct net_device *dev,
 				 struct netdev_queue *txq, void *unused)
@@ -183,13 +227,18 @@ int vmux_dev_common_init(struct net_device *dev)
 	if (!vdev->stats)
 		return -ENOMEM;
 	/* Sub-devices nest above their lower: their own lock classes. */
-	lockdep_set_class(&dev->addr_list_lock, &vmux_addr_lock_key);
+	lockdep_set_class(&dev->addr_list_lock, &vmux_addr_lock_keys[vdev->kind]);
 	netdev_for_each_tx_queue(dev, vmux_set_lockdep_one, NULL);
 	netdev_hold(vdev->lower, &vdev->lower_tracker, GFP_KERNEL);
 	vdev->port->nr_children++;
+	/* From here on, any failure of register_netdevice() runs ndo_uninit
+	 * and priv_destructor itself: vmux_attach() must not unwind again.
+	 */
+	vdev->init_done = true;
 	return 0;
 }
 
+/* Also run by register_netdevice() when it fails after ndo_init. */
 void vmux_dev_common_uninit(struct net_device *dev)
 {
 	struct vmux_dev *vdev = vmux_priv(dev);
@@ -267,6 +316,9 @@ int vmux_attach(struct vmux_dev *vdev, const struct vmux_kind_ops *ops,
 	struct vmux_port *port;
 	int err;
 
+	err = vmux_lower_capable(vdev->lower, VMUX_CAP_NEW_CHILD, extack);
+	if (err)
+		return err;
 	port = vmux_port_get(vdev->lower, extack);
 	if (IS_ERR(port))
 		return PTR_ERR(port);
@@ -274,7 +326,12 @@ int vmux_attach(struct vmux_dev *vdev, const struct vmux_kind_ops *ops,
 
 	err = register_netdevice(dev);
 	if (err) {
-		vmux_port_put_unused(port);
+		/* The core's own unwind (ndo_uninit) dropped the port already
+		 * if ndo_init got that far; it may be gone now.
+		 */
+		if (!vdev->init_done)
+			vmux_port_put_unused(port);
+		vdev->port = NULL;
 		return err;
 	}
 	err = netdev_upper_dev_link(vdev->lower, dev, extack);
@@ -312,9 +369,17 @@ static void vmux_dellink(struct net_device *dev, struct list_head *head)
 	unregister_netdevice_queue(dev, head);
 }
 
+/* What the core lets the caller do on the child (CAP_NET_ADMIN in the
+ * child's netns) says nothing about the lower, which may be the host's NIC
+ * while the child sits in a container. Forwarded: what the in-kernel
+ * counterpart forwards (8021q: MII and timestamping; macvlan: timestamping
+ * only), and a change of the lower only for a caller with CAP_NET_ADMIN
+ * over the lower's netns (8021q and macvlan want init_net instead).
+ */
 int vmux_eth_ioctl(struct net_device *dev, struct ifreq *ifr, int cmd)
 {
-	struct net_device *lower = vmux_priv(dev)->lower;
+	struct vmux_dev *vdev = vmux_priv(dev);
+	struct net_device *lower = vdev->lower;
 	const struct net_device_ops *ops = lower->netdev_ops;
 	struct ifreq ifrr;
 	int err = -EOPNOTSUPP;
@@ -323,19 +388,25 @@ int vmux_eth_ioctl(struct net_device *dev, struct ifreq *ifr, int cmd)
 	ifrr.ifr_ifru = ifr->ifr_ifru;
 
 	switch (cmd) {
-	case SIOCSHWTSTAMP:
-		/* Only the lower's own netns may reconfigure its clock. */
-		if (!net_eq(dev_net(dev), dev_net(lower)))
-			break;
-		fallthrough;
 	case SIOCGMIIPHY:
 	case SIOCGMIIREG:
 	case SIOCSMIIREG:
-	case SIOCGHWTSTAMP:
-		if (netif_device_present(lower) && ops->ndo_eth_ioctl)
-			err = ops->ndo_eth_ioctl(lower, &ifrr, cmd);
+		if (vdev->kind != VMUX_T_VLAN)
+			return -EOPNOTSUPP;
+		if (cmd == SIOCSMIIREG && !vmux_lower_ns_capable(lower))
+			return -EPERM;
 		break;
+	case SIOCSHWTSTAMP:
+		if (!vmux_lower_ns_capable(lower))
+			return -EPERM;
+		break;
+	case SIOCGHWTSTAMP:
+		break;
+	default:
+		return -EOPNOTSUPP;
 	}
+	if (netif_device_present(lower) && ops->ndo_eth_ioctl)
+		err = ops->ndo_eth_ioctl(lower, &ifrr, cmd);
 	if (!err)
 		ifr->ifr_ifru = ifrr.ifr_ifru;
 	return err;

@@ -40,8 +40,10 @@ enum {
 	VMUX_IPV_BACKLOG_LIMIT = 1000,	/* IPVLAN_QBACKLOG_LIMIT */
 	VMUX_IPV_MAX_DEV_ID = 0xFFFD,	/* 0xFFFE is the lower's */
 	VMUX_IPV_ALL_FLAGS = VMUX_IPVLAN_F_PRIVATE | VMUX_IPVLAN_F_VEPA,
-	/* private delivery refused; a value no NET_XMIT_* has */
+	/* private delivery refused; values no NET_XMIT_* has */
 	VMUX_IPV_XMIT_ISOLATED = NET_XMIT_MASK + 1,
+	/* dropped, and counted where it was dropped */
+	VMUX_IPV_XMIT_COUNTED,
 };
 
 static const struct rhashtable_params vmux_ip_params = {
@@ -104,7 +106,8 @@ static bool vmux_ipv_vepa(const struct vmux_port *port)
 
 /* The demux key of @skb as ipvlan_get_L3_hdr() + ipvlan_addr_lookup() see
  * it: the IP destination (or source), the ARP target (or sender), the
- * target of a DAD neighbour solicitation.
+ * target of a DAD neighbour solicitation. Every read is from the network
+ * header, pulled from there (on transmit skb->data is the MAC header).
  */
 static bool vmux_ipv_skb_key(struct vmux_port *port, struct sk_buff *skb,
 			     bool use_dest, struct vmux_ip_key *k)
@@ -114,7 +117,7 @@ static bool vmux_ipv_skb_key(struct vmux_port *port, struct sk_buff *skb,
 		unsigned char *p;
 		__be32 ip;
 
-		if (unlikely(!pskb_may_pull(skb, arp_hdr_len(port->dev))))
+		if (unlikely(!pskb_network_may_pull(skb, arp_hdr_len(port->dev))))
 			return false;
 		p = (unsigned char *)(arp_hdr(skb) + 1);
 		p += use_dest ? 2 * port->dev->addr_len + 4 : port->dev->addr_len;
@@ -126,7 +129,7 @@ static bool vmux_ipv_skb_key(struct vmux_port *port, struct sk_buff *skb,
 		const struct iphdr *ip4h;
 		u32 len;
 
-		if (unlikely(!pskb_may_pull(skb, sizeof(*ip4h))))
+		if (unlikely(!pskb_network_may_pull(skb, sizeof(*ip4h))))
 			return false;
 		ip4h = ip_hdr(skb);
 		len = ntohs(ip4h->tot_len);
@@ -141,7 +144,7 @@ static bool vmux_ipv_skb_key(struct vmux_port *port, struct sk_buff *skb,
 		const struct ipv6hdr *ip6h;
 		const struct nd_msg *ns;
 
-		if (unlikely(!pskb_may_pull(skb, sizeof(*ip6h))))
+		if (unlikely(!pskb_network_may_pull(skb, sizeof(*ip6h))))
 			return false;
 		ip6h = ipv6_hdr(skb);
 		if (ip6h->version != 6)
@@ -151,7 +154,7 @@ static bool vmux_ipv_skb_key(struct vmux_port *port, struct sk_buff *skb,
 			return true;
 		}
 		/* DAD: only the solicitation's target says who it is for. */
-		if (unlikely(!pskb_may_pull(skb, sizeof(*ip6h) + sizeof(*ns))))
+		if (unlikely(!pskb_network_may_pull(skb, sizeof(*ip6h) + sizeof(*ns))))
 			return false;
 		ns = (const struct nd_msg *)(ipv6_hdr(skb) + 1);
 		if (ns->icmph.icmp6_type != NDISC_NEIGHBOUR_SOLICITATION)
@@ -184,39 +187,43 @@ static void vmux_ipv_crossing_ns(struct sk_buff *skb, struct net_device *dev)
 		skb->dev = dev;
 }
 
-/* Hands @pskb to the child owning @a: from the wire (RX_HANDLER_ANOTHER) or
- * from a local sibling (dev_forward_skb).
- */
+/* Hands @skb from the wire to the child owning @a. */
 static rx_handler_result_t vmux_ipv_rcv(struct vmux_ipaddr *a,
-					struct sk_buff **pskb, bool local)
+					struct sk_buff *skb)
+{
+	struct vmux_dev *vdev = a->vdev;
+
+	skb->dev = vdev->dev;
+	vmux_count_rx(vdev, skb->len + ETH_HLEN, false);
+	return RX_HANDLER_ANOTHER;
+}
+
+/* Hands @skb, sent by a sibling, to the child owning @a (under RCU):
+ * NET_XMIT_SUCCESS only if that child took it, so the sender does not
+ * count a dropped frame as sent.
+ */
+static int vmux_ipv_deliver_local(struct vmux_ipaddr *a, struct sk_buff *skb)
 {
 	struct vmux_dev *vdev = a->vdev;
 	struct net_device *dev = vdev->dev;
-	struct sk_buff *skb = *pskb;
 	unsigned int len = skb->len + ETH_HLEN;
 
-	if (!local) {
-		skb->dev = dev;
-		vmux_count_rx(vdev, len, false);
-		return RX_HANDLER_ANOTHER;
-	}
 	if (unlikely(!(dev->flags & IFF_UP))) {
 		vmux_drop(vdev, VMUX_DROP_CHILD_DOWN);
 		kfree_skb(skb);
-		return RX_HANDLER_CONSUMED;
+		return NET_XMIT_DROP;
 	}
 	skb = skb_share_check(skb, GFP_ATOMIC);
-	*pskb = skb;
 	if (!skb) {
 		vmux_drop(vdev, VMUX_DROP_NOMEM);
-		return RX_HANDLER_CONSUMED;
+		return NET_XMIT_DROP;
 	}
 	skb->pkt_type = PACKET_HOST;
-	if (dev_forward_skb(dev, skb) == NET_RX_SUCCESS)
-		vmux_count_rx(vdev, len, false);
-	else
-		vmux_drop(vdev, VMUX_DROP_NOMEM);
-	return RX_HANDLER_CONSUMED;
+	/* A refusal (too big, down) is counted on @dev by the core. */
+	if (dev_forward_skb(dev, skb) != NET_RX_SUCCESS)
+		return NET_XMIT_DROP;
+	vmux_count_rx(vdev, len, false);
+	return NET_XMIT_SUCCESS;
 }
 
 /* Not a frame one of our children sent (it would carry a child's source
@@ -266,7 +273,7 @@ rx_handler_result_t vmux_ipvlan_rx(struct vmux_port *port,
 		return RX_HANDLER_PASS;
 	}
 	a = vmux_ipv_skb_addr(port, skb, true);
-	return a ? vmux_ipv_rcv(a, pskb, false) : RX_HANDLER_PASS;
+	return a ? vmux_ipv_rcv(a, skb) : RX_HANDLER_PASS;
 }
 
 /* The port worker: a queued group frame to every subscribed UP child. */
@@ -299,7 +306,7 @@ static void vmux_ipvlan_bc_deliver(struct vmux_port *port, struct sk_buff *skb,
 		ret = tx ? dev_forward_skb(v->dev, nskb) : netif_rx(nskb);
 		if (ret == NET_RX_SUCCESS)
 			vmux_count_rx(v, skb->len + ETH_HLEN, true);
-		else
+		else if (!tx)	/* dev_forward_skb() counted it on v */
 			vmux_drop(v, VMUX_DROP_NOMEM);
 	}
 	rcu_read_unlock();
@@ -318,34 +325,46 @@ static void vmux_ipvlan_bc_deliver(struct vmux_port *port, struct sk_buff *skb,
 
 /* ---- transmit --------------------------------------------------------- */
 
-static int vmux_ipv_out_v4(struct sk_buff *skb)
+/* The route lookups keep their flow keys in frames of their own, gone
+ * before the packet goes down the stack again: stacked devices each add
+ * a transmit path to the stack (CVE-2023-52796, ipvlan_route_v6_outbound).
+ */
+static noinline struct dst_entry *vmux_ipv_route_v4(struct sk_buff *skb)
 {
+	const struct iphdr *ip4h = ip_hdr(skb);
 	struct net_device *dev = skb->dev;
-	struct net *net = dev_net(dev);
-	const struct iphdr *ip4h;
 	struct rtable *rt;
-	int err;
 	struct flowi4 fl4 = {
 		.flowi4_oif = dev->ifindex,
 		.flowi4_flags = FLOWI_FLAG_ANYSRC,
 		.flowi4_mark = skb->mark,
+		.flowi4_tos = inet_dscp_to_dsfield(ip4h_dscp(ip4h)),
+		.daddr = ip4h->daddr,
+		.saddr = ip4h->saddr,
 	};
+
+	rt = ip_route_output_flow(dev_net(dev), &fl4, NULL);
+	if (IS_ERR(rt))
+		return NULL;
+	if (rt->rt_type != RTN_UNICAST && rt->rt_type != RTN_LOCAL) {
+		ip_rt_put(rt);
+		return NULL;
+	}
+	return &rt->dst;
+}
+
+static int vmux_ipv_out_v4(struct sk_buff *skb)
+{
+	struct net *net = dev_net(skb->dev);
+	struct dst_entry *dst;
+	int err;
 
 	if (!pskb_network_may_pull(skb, sizeof(struct iphdr)))
 		goto drop;
-	ip4h = ip_hdr(skb);
-	fl4.daddr = ip4h->daddr;
-	fl4.saddr = ip4h->saddr;
-	fl4.flowi4_tos = inet_dscp_to_dsfield(ip4h_dscp(ip4h));
-
-	rt = ip_route_output_flow(net, &fl4, NULL);
-	if (IS_ERR(rt))
+	dst = vmux_ipv_route_v4(skb);
+	if (!dst)
 		goto drop;
-	if (rt->rt_type != RTN_UNICAST && rt->rt_type != RTN_LOCAL) {
-		ip_rt_put(rt);
-		goto drop;
-	}
-	skb_dst_set(skb, &rt->dst);
+	skb_dst_set(skb, dst);
 	memset(IPCB(skb), 0, sizeof(*IPCB(skb)));
 	/* Not inside net_xmit_eval(): the macro evaluates its argument twice. */
 	err = ip_local_out(net, NULL, skb);
@@ -356,18 +375,12 @@ drop:
 }
 
 #if IS_ENABLED(CONFIG_IPV6)
-static int vmux_ipv_out_v6(struct sk_buff *skb)
+static noinline struct dst_entry *vmux_ipv_route_v6(struct sk_buff *skb)
 {
+	const struct ipv6hdr *ip6h = ipv6_hdr(skb);
 	struct net_device *dev = skb->dev;
-	const struct ipv6hdr *ip6h;
 	struct dst_entry *dst;
-	struct flowi6 fl6;
-	int err;
-
-	if (!pskb_network_may_pull(skb, sizeof(struct ipv6hdr)))
-		goto drop;
-	ip6h = ipv6_hdr(skb);
-	fl6 = (struct flowi6) {
+	struct flowi6 fl6 = {
 		.flowi6_oif = dev->ifindex,
 		.daddr = ip6h->daddr,
 		.saddr = ip6h->saddr,
@@ -376,11 +389,26 @@ static int vmux_ipv_out_v6(struct sk_buff *skb)
 		.flowi6_mark = skb->mark,
 		.flowi6_proto = ip6h->nexthdr,
 	};
+
 	dst = ip6_route_output(dev_net(dev), NULL, &fl6);
 	if (dst->error) {
 		dst_release(dst);
-		goto drop;
+		return NULL;
 	}
+	return dst;
+}
+
+static int vmux_ipv_out_v6(struct sk_buff *skb)
+{
+	struct net_device *dev = skb->dev;
+	struct dst_entry *dst;
+	int err;
+
+	if (!pskb_network_may_pull(skb, sizeof(struct ipv6hdr)))
+		goto drop;
+	dst = vmux_ipv_route_v6(skb);
+	if (!dst)
+		goto drop;
 	skb_dst_set(skb, dst);
 	memset(IP6CB(skb), 0, sizeof(*IP6CB(skb)));
 	err = ip6_local_out(dev_net(dev), NULL, skb);
@@ -414,21 +442,35 @@ static int vmux_ipv_outbound(struct sk_buff *skb)
 	return NET_XMIT_DROP;
 }
 
+/* A sibling owning the destination takes @skb: a NET_XMIT_* code, or
+ * VMUX_IPV_XMIT_ISOLATED, or -ENOENT when no sibling owns it (@skb is
+ * still ours then). The address entry lives only under RCU.
+ */
+static int vmux_ipv_xmit_local(struct sk_buff *skb, struct vmux_port *port)
+{
+	struct vmux_ipaddr *a;
+	int ret = -ENOENT;
+
+	rcu_read_lock();
+	a = vmux_ipv_skb_addr(port, skb, true);
+	if (a && vmux_ipv_private(port)) {
+		consume_skb(skb);
+		ret = VMUX_IPV_XMIT_ISOLATED;
+	} else if (a) {
+		ret = vmux_ipv_deliver_local(a, skb);
+	}
+	rcu_read_unlock();
+	return ret;
+}
+
 static int vmux_ipv_xmit_l3(struct sk_buff *skb, struct vmux_dev *vdev)
 {
-	struct vmux_port *port = vdev->port;
-	struct vmux_ipaddr *a;
+	int ret;
 
-	if (!vmux_ipv_vepa(port)) {
-		a = vmux_ipv_skb_addr(port, skb, true);
-		if (a) {
-			if (vmux_ipv_private(port)) {
-				consume_skb(skb);
-				return VMUX_IPV_XMIT_ISOLATED;
-			}
-			vmux_ipv_rcv(a, &skb, true);
-			return NET_XMIT_SUCCESS;
-		}
+	if (!vmux_ipv_vepa(vdev->port)) {
+		ret = vmux_ipv_xmit_local(skb, vdev->port);
+		if (ret != -ENOENT)
+			return ret;
 	}
 	vmux_ipv_crossing_ns(skb, vdev->lower);
 	return vmux_ipv_outbound(skb);
@@ -438,24 +480,18 @@ static int vmux_ipv_xmit_l2(struct sk_buff *skb, struct vmux_dev *vdev)
 {
 	struct vmux_port *port = vdev->port;
 	const struct ethhdr *eth = skb_eth_hdr(skb);
-	struct vmux_ipaddr *a;
+	int ret;
 
 	if (!vmux_ipv_vepa(port) && ether_addr_equal(eth->h_dest, eth->h_source)) {
-		a = vmux_ipv_skb_addr(port, skb, true);
-		if (a) {
-			if (vmux_ipv_private(port)) {
-				consume_skb(skb);
-				return VMUX_IPV_XMIT_ISOLATED;
-			}
-			vmux_ipv_rcv(a, &skb, true);
-			return NET_XMIT_SUCCESS;
-		}
+		ret = vmux_ipv_xmit_local(skb, port);
+		if (ret != -ENOENT)
+			return ret;
 		/* For the lower's own stack: it gets it as if received. */
 		skb = skb_share_check(skb, GFP_ATOMIC);
 		if (!skb)
 			return NET_XMIT_DROP;
-		dev_forward_skb(vdev->lower, skb);
-		return NET_XMIT_SUCCESS;
+		return dev_forward_skb(vdev->lower, skb) == NET_RX_SUCCESS ?
+		       NET_XMIT_SUCCESS : NET_XMIT_DROP;
 	}
 	if (is_multicast_ether_addr(eth->h_dest)) {
 		skb_reset_mac_header(skb);
@@ -464,8 +500,11 @@ static int vmux_ipv_xmit_l2(struct sk_buff *skb, struct vmux_dev *vdev)
 			return NET_XMIT_DROP;
 		}
 		vmux_ipv_crossing_ns(skb, NULL);
-		vmux_port_bc_enqueue(port, skb, vdev->dev, vdev, VMUX_T_IPVLAN,
-				     true, VMUX_IPV_BACKLOG_LIMIT);
+		/* A full queue counted the drop on us already. */
+		if (!vmux_port_bc_enqueue(port, skb, vdev->dev, vdev,
+					  VMUX_T_IPVLAN, true,
+					  VMUX_IPV_BACKLOG_LIMIT))
+			return VMUX_IPV_XMIT_COUNTED;
 		return NET_XMIT_SUCCESS;
 	}
 	skb->dev = vdev->lower;
@@ -487,15 +526,24 @@ static netdev_tx_t vmux_ipvlan_xmit(struct sk_buff *skb, struct net_device *dev)
 	if (unlikely(!pskb_may_pull(skb, sizeof(struct ethhdr)))) {
 		kfree_skb(skb);
 		ret = NET_XMIT_DROP;
-	} else if (READ_ONCE(vdev->port->ipvlan_mode) == VMUX_IPVLAN_MODE_L2) {
-		ret = vmux_ipv_xmit_l2(skb, vdev);
-	} else {
-		ret = vmux_ipv_xmit_l3(skb, vdev);
+		goto out;
 	}
+	/* A packet socket may leave the network header at the MAC header
+	 * (or unset): demux reads the L3 header right after Ethernet.
+	 */
+	skb_reset_mac_header(skb);
+	skb_set_network_header(skb, ETH_HLEN);
+	if (READ_ONCE(vdev->port->ipvlan_mode) == VMUX_IPVLAN_MODE_L2)
+		ret = vmux_ipv_xmit_l2(skb, vdev);
+	else
+		ret = vmux_ipv_xmit_l3(skb, vdev);
+out:
 	if (ret == VMUX_IPV_XMIT_ISOLATED) {
 		vmux_drop(vdev, VMUX_DROP_MODE);
 		return NET_XMIT_DROP;
 	}
+	if (ret == VMUX_IPV_XMIT_COUNTED)
+		return NET_XMIT_DROP;
 	vmux_count_tx(vdev, len, ret);
 	return ret;
 }
@@ -655,9 +703,12 @@ static int vmux_ipv_l3s_register(struct vmux_port *port,
 	err = vmux_ipv_hook_get(read_pnet(&port->pnet));
 	if (err)
 		return err;
-	lower->l3mdev_ops = &vmux_ipv_l3mdev_ops;
+	WRITE_ONCE(lower->l3mdev_ops, &vmux_ipv_l3mdev_ops);
+	/* l3mdev_l3_rcv() tests the flag, then calls through the ops. */
+	smp_wmb();
 	lower->priv_flags |= IFF_L3MDEV_RX_HANDLER;
 	port->ipvlan_l3s = true;
+	port->ipvlan_l3s_hooked = true;
 	return 0;
 }
 
@@ -669,8 +720,10 @@ static void vmux_ipv_l3s_unregister(struct vmux_port *port)
 	lower->priv_flags &= ~IFF_L3MDEV_RX_HANDLER;
 	/* Readers of the flag see it clear before the ops go (module unload). */
 	synchronize_net();
-	lower->l3mdev_ops = NULL;
-	vmux_ipv_hook_put(read_pnet(&port->pnet));
+	WRITE_ONCE(lower->l3mdev_ops, NULL);
+	if (port->ipvlan_l3s_hooked)
+		vmux_ipv_hook_put(read_pnet(&port->pnet));
+	port->ipvlan_l3s_hooked = false;
 	port->ipvlan_l3s = false;
 }
 
@@ -713,8 +766,15 @@ static int vmux_ipv_set_mode(struct vmux_port *port, u16 mode,
 	int err = 0;
 
 	ASSERT_RTNL();
-	if (old == mode)
+	if (old == mode && (mode != VMUX_IPVLAN_MODE_L3S ||
+			    port->ipvlan_l3s_hooked))
 		return 0;
+	if (old == mode) {
+		/* l3s whose hooks were lost on a netns move: try again. */
+		err = vmux_ipv_hook_get(read_pnet(&port->pnet));
+		port->ipvlan_l3s_hooked = !err;
+		return err;
+	}
 	list_for_each_entry(v, &port->children, list) {
 		if (v->kind != VMUX_T_IPVLAN)
 			continue;
@@ -747,17 +807,18 @@ void vmux_ipvlan_port_event(struct vmux_port *port, unsigned long event)
 
 	if (event != NETDEV_REGISTER || net_eq(oldnet, newnet))
 		return;
+	/* @pnet holds no reference: it must always be the lower's netns,
+	 * which may die once the lower has left it.
+	 */
 	write_pnet(&port->pnet, newnet);
 	if (!port->ipvlan_l3s)
 		return;
-	if (vmux_ipv_hook_get(newnet)) {
-		/* Keep the hooks where they were rather than lose them. */
-		write_pnet(&port->pnet, oldnet);
-		pr_warn_ratelimited("%s: cannot move the l3s hooks to the new netns\n",
+	if (port->ipvlan_l3s_hooked)
+		vmux_ipv_hook_put(oldnet);
+	port->ipvlan_l3s_hooked = !vmux_ipv_hook_get(newnet);
+	if (!port->ipvlan_l3s_hooked)
+		pr_warn_ratelimited("%s: l3s hooks could not follow the lower to its new netns: l3s children receive nothing until the mode is set again\n",
 				    port->dev->name);
-		return;
-	}
-	vmux_ipv_hook_put(oldnet);
 }
 
 /* The children share the lower's MAC: each may veto its change. */
@@ -838,7 +899,7 @@ static int vmux_ipv_add_addr(struct vmux_dev *vdev, const struct vmux_ip_key *k)
 		err = -EADDRINUSE;
 		goto out;
 	}
-	a = kzalloc(sizeof(*a), GFP_ATOMIC);
+	a = kzalloc(sizeof(*a), GFP_ATOMIC | __GFP_ACCOUNT);
 	if (!a) {
 		err = -ENOMEM;
 		goto out;
@@ -1162,19 +1223,6 @@ static int vmux_ipvlan_validate(struct nlattr *tb[], struct nlattr *data[],
 	return 0;
 }
 
-/* Mode and flags are the whole lower's: only its netns admin may change
- * them for everybody.
- */
-static int vmux_ipv_may_change_port(struct net_device *lower,
-				    struct netlink_ext_ack *extack)
-{
-	if (ns_capable(dev_net(lower)->user_ns, CAP_NET_ADMIN))
-		return 0;
-	NL_SET_ERR_MSG_MOD(extack,
-			   "Changing ipvlan mode or flags needs CAP_NET_ADMIN in the lower device's netns");
-	return -EPERM;
-}
-
 static int vmux_ipvlan_newlink(struct net *src_net, struct net_device *dev,
 			       struct nlattr *tb[], struct nlattr *data[],
 			       struct netlink_ext_ack *extack)
@@ -1191,9 +1239,6 @@ static int vmux_ipvlan_newlink(struct net *src_net, struct net_device *dev,
 	if (vmux_is_ipvlan(lower)) {
 		/* An ipvlan as lower means its lower, as in the kernel. */
 		lower = vmux_priv(lower)->lower;
-		err = vmux_ipv_may_change_port(lower, extack);
-		if (err)
-			return err;
 	}
 	err = vmux_lower_check(lower, extack);
 	if (err)
@@ -1208,7 +1253,8 @@ static int vmux_ipvlan_newlink(struct net *src_net, struct net_device *dev,
 	if (port && port->count[VMUX_T_IPVLAN] &&
 	    ((req->req_mode >= 0 && req->req_mode != port->ipvlan_mode) ||
 	     (req->req_flags >= 0 && req->req_flags != port->ipvlan_flags))) {
-		err = vmux_ipv_may_change_port(lower, extack);
+		/* Mode and flags are the whole lower's. */
+		err = vmux_lower_capable(lower, VMUX_CAP_IPVLAN_PORT, extack);
 		if (err)
 			return err;
 	}
@@ -1300,7 +1346,7 @@ static int vmux_ipvlan_changelink(struct net_device *dev, struct nlattr *tb[],
 
 	if (!data)
 		return 0;
-	err = vmux_ipv_may_change_port(vdev->lower, extack);
+	err = vmux_lower_capable(vdev->lower, VMUX_CAP_IPVLAN_PORT, extack);
 	if (err)
 		return err;
 	if (data[IFLA_VMUX_IPVLAN_MODE]) {

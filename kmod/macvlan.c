@@ -116,6 +116,24 @@ static void vmux_mac_hash_del(struct vmux_dev *vdev)
 
 /* ---- source-mode MAC list ------------------------------------------- */
 
+/* The port's source table, made with the first source-mode entry and kept
+ * with the port: published with release, as the VLAN blocks are.
+ */
+static int vmux_sources_alloc(struct vmux_port *port)
+{
+	struct hlist_head *sources;
+
+	if (port->sources)
+		return 0;
+	sources = kcalloc(1 << VMUX_SOURCE_HASH_BITS, sizeof(*sources),
+			  GFP_KERNEL_ACCOUNT);
+	if (!sources)
+		return -ENOMEM;
+	/* Pairs with smp_load_acquire() in vmux_mv_forward_source(). */
+	smp_store_release(&port->sources, sources);
+	return 0;
+}
+
 static struct vmux_source *vmux_source_find(struct vmux_dev *vdev,
 					    const unsigned char *addr)
 {
@@ -124,8 +142,8 @@ static struct vmux_source *vmux_source_find(struct vmux_dev *vdev,
 
 	if (!port->sources)
 		return NULL;
-	hlist_for_each_entry(e, &port->sources[vmux_mac_hash(addr, VMUX_SOURCE_HASH_BITS)],
-			     hnode)
+	hlist_for_each_entry_rcu(e, &port->sources[vmux_mac_hash(addr, VMUX_SOURCE_HASH_BITS)],
+				 hnode, lockdep_rtnl_is_held())
 		if (e->vdev == vdev && ether_addr_equal_64bits(e->addr, addr))
 			return e;
 	return NULL;
@@ -192,7 +210,7 @@ static void vmux_source_change_free(struct vmux_source_change *c)
 
 static int vmux_source_queue(struct vmux_source_change *c, const u8 *addr)
 {
-	struct vmux_source *e = kzalloc(sizeof(*e), GFP_KERNEL);
+	struct vmux_source *e = kzalloc(sizeof(*e), GFP_KERNEL_ACCOUNT);
 
 	if (!e)
 		return -ENOMEM;
@@ -283,14 +301,10 @@ static int vmux_source_prepare(struct vmux_dev *vdev, u32 new_mode,
 		err = -ENOSPC;
 		goto fail;
 	}
-	if (!hlist_empty(&c->add) && vdev->port && !vdev->port->sources) {
-		vdev->port->sources = kcalloc(1 << VMUX_SOURCE_HASH_BITS,
-					      sizeof(struct hlist_head),
-					      GFP_KERNEL);
-		if (!vdev->port->sources) {
-			err = -ENOMEM;
+	if (!hlist_empty(&c->add) && vdev->port) {
+		err = vmux_sources_alloc(vdev->port);
+		if (err)
 			goto fail;
-		}
 	}
 	c->valid = true;
 	return 0;
@@ -452,7 +466,8 @@ static void vmux_mv_source_one(struct sk_buff *skb, struct vmux_dev *vdev)
 static bool vmux_mv_forward_source(struct sk_buff *skb, struct vmux_port *port,
 				   const unsigned char *addr)
 {
-	struct hlist_head *sources = READ_ONCE(port->sources);
+	/* Pairs with smp_store_release() in vmux_sources_alloc(). */
+	struct hlist_head *sources = smp_load_acquire(&port->sources);
 	struct vmux_source *e;
 	bool consume = false;
 
@@ -709,18 +724,32 @@ static int vmux_macvlan_sync_address(struct net_device *dev,
 	if (!(dev->flags & IFF_UP)) {
 		eth_hw_addr_set(dev, addr);
 	} else {
+		u8 old[ETH_ALEN];
+
 		if (vmux_mac_busy(port, addr))
 			return -EADDRINUSE;
 		if (!port->passthru) {
 			err = dev_uc_add(lower, addr);
 			if (err)
 				return err;
-			dev_uc_del(lower, dev->dev_addr);
 		}
+		ether_addr_copy(old, dev->dev_addr);
 		vmux_mac_hash_del(vdev);
 		eth_hw_addr_set(dev, addr);
+		/* Busy was checked under RTNL, but an insert may still need
+		 * memory: then everything goes back as it was.
+		 */
 		err = vmux_mac_hash_add(vdev);
-		WARN_ON_ONCE(err);	/* busy was checked under RTNL */
+		if (err) {
+			eth_hw_addr_set(dev, old);
+			if (vmux_mac_hash_add(vdev))
+				netdev_warn(dev, "no memory to restore the MAC table entry\n");
+			if (!port->passthru)
+				dev_uc_del(lower, addr);
+			return err == -EEXIST ? -EADDRINUSE : err;
+		}
+		if (!port->passthru)
+			dev_uc_del(lower, old);
 	}
 	/* A change the user made on the lower itself: restore that one. */
 	if (port->passthru && !port->addr_change)
@@ -999,6 +1028,14 @@ static int vmux_macvlan_validate(struct nlattr *tb[], struct nlattr *data[],
 			return -EINVAL;
 		}
 	}
+	/* The s16 .max of a 6.1 policy cannot say it: checked here. */
+	if (data[IFLA_VMUX_MACVLAN_BC_QUEUE_LEN] &&
+	    nla_get_u32(data[IFLA_VMUX_MACVLAN_BC_QUEUE_LEN]) >
+	    VMUX_MACVLAN_MAX_BC_QUEUE_LEN) {
+		NL_SET_ERR_MSG_ATTR(extack, data[IFLA_VMUX_MACVLAN_BC_QUEUE_LEN],
+				    "bcqueuelen is at most 65536 (VMUX_MACVLAN_MAX_BC_QUEUE_LEN)");
+		return -ERANGE;
+	}
 	if (data[IFLA_VMUX_MACVLAN_MACADDR_MODE] &&
 	    nla_get_u32(data[IFLA_VMUX_MACVLAN_MACADDR_MODE]) > VMUX_MACVLAN_MACADDR_SET) {
 		NL_SET_ERR_MSG_ATTR(extack, data[IFLA_VMUX_MACVLAN_MACADDR_MODE],
@@ -1131,13 +1168,9 @@ static int vmux_macvlan_add_keys(struct vmux_dev *vdev,
 		.op = VMUX_MACVLAN_MACADDR_ADD, .valid = true,
 	};
 
-	if (!hlist_empty(&vdev->mv.pending) && !port->sources) {
-		port->sources = kcalloc(1 << VMUX_SOURCE_HASH_BITS,
-					sizeof(struct hlist_head), GFP_KERNEL);
-		if (!port->sources) {
-			NL_SET_ERR_MSG_MOD(extack, "No memory for the source list");
-			return -ENOMEM;
-		}
+	if (!hlist_empty(&vdev->mv.pending) && vmux_sources_alloc(port)) {
+		NL_SET_ERR_MSG_MOD(extack, "No memory for the source list");
+		return -ENOMEM;
 	}
 	if (vdev->mv.mode == VMUX_MACVLAN_MODE_PASSTHRU) {
 		port->passthru = true;
@@ -1167,6 +1200,37 @@ static void vmux_macvlan_del_keys(struct vmux_dev *vdev)
 	}
 }
 
+/* What a child's owner may change alone is the child's own business: its
+ * mode among private, vepa and bridge. Everything else reaches the lower
+ * or the other children: source entries copy (nodst: take) frames other
+ * devices receive, bcqueuelen and bclim are the port's, nopromisc sets the
+ * lower's promiscuity in passthru.
+ */
+static int vmux_macvlan_may_change(struct vmux_dev *vdev, struct nlattr *data[],
+				   u32 mode, u16 flags,
+				   struct netlink_ext_ack *extack)
+{
+	const struct vmux_macvlan *mv = &vdev->mv;
+	struct nlattr *a;
+
+	if (data[IFLA_VMUX_MACVLAN_MACADDR_MODE] ||
+	    (mode == VMUX_MACVLAN_MODE_SOURCE && mv->mode != mode))
+		return vmux_lower_capable(vdev->lower, VMUX_CAP_MACVLAN_SOURCE,
+					  extack);
+	if (flags != mv->flags)
+		return vmux_lower_capable(vdev->lower, VMUX_CAP_MACVLAN_FLAGS,
+					  extack);
+	a = data[IFLA_VMUX_MACVLAN_BC_QUEUE_LEN];
+	if (a && nla_get_u32(a) != mv->bc_queue_len_req)
+		return vmux_lower_capable(vdev->lower, VMUX_CAP_MACVLAN_PORT,
+					  extack);
+	a = data[IFLA_VMUX_MACVLAN_BC_CUTOFF];
+	if (a && nla_get_s32(a) != vdev->port->bc_cutoff)
+		return vmux_lower_capable(vdev->lower, VMUX_CAP_MACVLAN_PORT,
+					  extack);
+	return 0;
+}
+
 static int vmux_macvlan_changelink(struct net_device *dev, struct nlattr *tb[],
 				   struct nlattr *data[],
 				   struct netlink_ext_ack *extack)
@@ -1191,6 +1255,9 @@ static int vmux_macvlan_changelink(struct net_device *dev, struct nlattr *tb[],
 	}
 	if (data[IFLA_VMUX_MACVLAN_FLAGS])
 		flags = nla_get_u16(data[IFLA_VMUX_MACVLAN_FLAGS]);
+	err = vmux_macvlan_may_change(vdev, data, mode, flags, extack);
+	if (err)
+		return err;
 
 	err = vmux_source_prepare(vdev, mode, data, &chg, extack);
 	if (err)

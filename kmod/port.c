@@ -62,9 +62,10 @@ struct vmux_bc_cb {
 #define VMUX_BC_CB(skb) ((struct vmux_bc_cb *)&((skb)->cb[0]))
 
 /* One bounded queue per port for every kind's group delivery: the clones
- * are made in a worker, never in the softirq of the frame.
+ * are made in a worker, never in the softirq of the frame. False: the
+ * queue was full, @skb is freed and the drop counted.
  */
-void vmux_port_bc_enqueue(struct vmux_port *port, struct sk_buff *skb,
+bool vmux_port_bc_enqueue(struct vmux_port *port, struct sk_buff *skb,
 			  struct net_device *rxdev, struct vmux_dev *src,
 			  enum vmux_kind kind, bool tx, u32 limit)
 {
@@ -85,7 +86,7 @@ void vmux_port_bc_enqueue(struct vmux_port *port, struct sk_buff *skb,
 
 	if (queued) {
 		queue_work(system_unbound_wq, &port->bc_work);
-		return;
+		return true;
 	}
 	kfree_skb(skb);
 	/* As macvlan/ipvlan, on the receiving device; by reason on the port. */
@@ -93,6 +94,7 @@ void vmux_port_bc_enqueue(struct vmux_port *port, struct sk_buff *skb,
 	vmux_port_drop(port, VMUX_DROP_BC_QUEUE_FULL);
 	if (src)
 		this_cpu_inc(src->stats->drops[VMUX_DROP_BC_QUEUE_FULL]);
+	return false;
 }
 
 static void vmux_port_bc_work(struct work_struct *w)
@@ -168,7 +170,7 @@ struct vmux_port *vmux_port_get(struct net_device *lower,
 	if (err)
 		return ERR_PTR(err);
 
-	port = kzalloc(sizeof(*port), GFP_KERNEL);
+	port = kzalloc(sizeof(*port), GFP_KERNEL_ACCOUNT);
 	if (!port)
 		return ERR_PTR(-ENOMEM);
 	port->drops = __alloc_percpu(sizeof(*port->drops) * __VMUX_DROP_MAX,

@@ -10,6 +10,7 @@
 #include <linux/netpoll.h>
 #include <linux/rtnetlink.h>
 #include <linux/slab.h>
+#include <linux/sort.h>
 #include <net/rtnetlink.h>
 
 #include "vmux.h"
@@ -86,7 +87,8 @@ static int vmux_vlan_add_keys(struct vmux_dev *vdev,
 	if (!*blockp) {
 		struct vmux_dev __rcu **block;
 
-		block = kcalloc(VMUX_VLAN_BLOCK_LEN, sizeof(*block), GFP_KERNEL);
+		block = kcalloc(VMUX_VLAN_BLOCK_LEN, sizeof(*block),
+				GFP_KERNEL_ACCOUNT);
 		if (!block)
 			return -ENOMEM;
 		/* Pairs with smp_load_acquire() in vmux_vlan_slot(). */
@@ -116,64 +118,165 @@ static void vmux_vlan_del_keys(struct vmux_dev *vdev)
 static u16 vmux_vlan_egress_tci(const struct vmux_vlan *v, u32 prio)
 {
 	const struct vmux_qos_map *m;
+	u16 tci = 0;
 
-	for (m = READ_ONCE(v->egress[prio % VMUX_QOS_HASH]); m;
-	     m = READ_ONCE(m->next))
-		if (m->priority == prio)
-			return READ_ONCE(m->tci);
-	return 0;
+	if (!READ_ONCE(v->nr_egress))
+		return 0;
+	rcu_read_lock();
+	hlist_for_each_entry_rcu(m, &v->egress[prio % VMUX_QOS_HASH], node) {
+		if (m->priority == prio) {
+			tci = READ_ONCE(m->tci);
+			break;
+		}
+	}
+	rcu_read_unlock();
+	return tci;
 }
 
 static struct vmux_qos_map *vmux_vlan_egress_find(struct vmux_vlan *v, u32 prio)
 {
 	struct vmux_qos_map *m;
 
-	for (m = v->egress[prio % VMUX_QOS_HASH]; m; m = m->next)
+	hlist_for_each_entry(m, &v->egress[prio % VMUX_QOS_HASH], node)
 		if (m->priority == prio)
 			return m;
 	return NULL;
 }
 
-/* @spare: preallocated entries, so that applying a map cannot fail. */
-static void vmux_vlan_set_egress(struct vmux_vlan *v, u32 prio, u32 pcp,
-				 struct vmux_qos_map **spare)
-{
-	struct vmux_qos_map *m = vmux_vlan_egress_find(v, prio);
-	u16 tci = (pcp << VLAN_PRIO_SHIFT) & VLAN_PRIO_MASK;
-
-	if (!m) {
-		if (!tci)
-			return;
-		m = *spare;
-		*spare = m->next;
-		m->priority = prio;
-		m->tci = tci;
-		m->next = v->egress[prio % VMUX_QOS_HASH];
-		/* Readers see a fully initialised entry. */
-		smp_store_release(&v->egress[prio % VMUX_QOS_HASH], m);
-		v->nr_egress++;
-		return;
-	}
-	if (m->tci && !tci)
-		v->nr_egress--;
-	else if (!m->tci && tci)
-		v->nr_egress++;
-	WRITE_ONCE(m->tci, tci);
-}
-
 static void vmux_vlan_free_egress(struct vmux_vlan *v)
 {
-	struct vmux_qos_map *m, *next;
+	struct hlist_node *tmp;
+	struct vmux_qos_map *m;
 	int i;
 
 	for (i = 0; i < VMUX_QOS_HASH; i++) {
-		for (m = v->egress[i]; m; m = next) {
-			next = m->next;
-			kfree(m);
+		hlist_for_each_entry_safe(m, tmp, &v->egress[i], node) {
+			hlist_del_rcu(&m->node);
+			kfree_rcu(m, rcu);
 		}
-		v->egress[i] = NULL;
 	}
-	v->nr_egress = 0;
+	WRITE_ONCE(v->nr_egress, 0);
+}
+
+/* One egress mapping of a request, after the later ones for the same
+ * priority overrode the earlier.
+ */
+struct vmux_qos_stage {
+	u32 priority;
+	u32 order;			/* position in the request */
+	u16 tci;
+	bool alloc;			/* @m is new */
+	struct vmux_qos_map *m;		/* the entry to change, or new */
+};
+
+static int vmux_qos_stage_cmp(const void *a, const void *b)
+{
+	const struct vmux_qos_stage *x = a, *y = b;
+
+	if (x->priority != y->priority)
+		return x->priority < y->priority ? -1 : 1;
+	return x->order < y->order ? -1 : 1;
+}
+
+/* Stages the egress mappings of @nest: counts what the map would hold,
+ * refuses more than VMUX_VLAN_MAX_EGRESS_QOS, allocates the new entries.
+ * Returns the number of staged mappings, or an error with nothing changed.
+ */
+static int vmux_vlan_egress_stage(struct vmux_vlan *v, const struct nlattr *nest,
+				  struct vmux_qos_stage **pstage,
+				  struct netlink_ext_ack *extack)
+{
+	const struct vmux_vlan_qos_mapping *qm;
+	struct vmux_qos_stage *stage, *st;
+	unsigned int n = 0, k = 0, i, total;
+	const struct nlattr *attr;
+	int rem;
+
+	nla_for_each_nested(attr, nest, rem)
+		n++;
+	*pstage = NULL;
+	if (!n)
+		return 0;
+	stage = kvcalloc(n, sizeof(*stage), GFP_KERNEL);
+	if (!stage)
+		return -ENOMEM;
+	nla_for_each_nested(attr, nest, rem) {
+		qm = nla_data(attr);
+		stage[k].priority = qm->from;
+		stage[k].order = k;
+		stage[k].tci = (qm->to << VLAN_PRIO_SHIFT) & VLAN_PRIO_MASK;
+		k++;
+	}
+	/* The last mapping of a priority in the request wins, as in 8021q. */
+	sort(stage, n, sizeof(*stage), vmux_qos_stage_cmp, NULL);
+	for (i = 0, k = 0; i < n; i++) {
+		if (i + 1 < n && stage[i + 1].priority == stage[i].priority)
+			continue;
+		stage[k++] = stage[i];
+	}
+	total = v->nr_egress;
+	for (i = 0; i < k; i++) {
+		st = &stage[i];
+		st->m = vmux_vlan_egress_find(v, st->priority);
+		if (st->m && !st->tci)
+			total--;
+		else if (!st->m && st->tci)
+			total++;
+	}
+	if (total > VMUX_VLAN_MAX_EGRESS_QOS) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "Egress QoS map is full (VMUX_VLAN_MAX_EGRESS_QOS = 1024)");
+		kvfree(stage);
+		return -ENOSPC;
+	}
+	for (i = 0; i < k; i++) {
+		st = &stage[i];
+		if (st->m || !st->tci)
+			continue;
+		st->m = kzalloc(sizeof(*st->m), GFP_KERNEL_ACCOUNT);
+		if (!st->m)
+			goto nomem;
+		st->alloc = true;
+	}
+	*pstage = stage;
+	return k;
+
+nomem:
+	while (i--)
+		if (stage[i].alloc)
+			kfree(stage[i].m);
+	kvfree(stage);
+	return -ENOMEM;
+}
+
+/* Cannot fail: a cleared mapping's entry goes (after a grace period), so
+ * set/clear cycles cannot grow the map (8021q kept them until 6.1.y's
+ * "delete cleared egress QoS mappings").
+ */
+static void vmux_vlan_egress_commit(struct vmux_vlan *v,
+				    struct vmux_qos_stage *stage, int k)
+{
+	struct vmux_qos_stage *st;
+	int i;
+
+	for (i = 0; i < k; i++) {
+		st = &stage[i];
+		if (!st->m)
+			continue;
+		if (st->alloc) {
+			st->m->priority = st->priority;
+			st->m->tci = st->tci;
+			hlist_add_head_rcu(&st->m->node,
+					   &v->egress[st->priority % VMUX_QOS_HASH]);
+			WRITE_ONCE(v->nr_egress, v->nr_egress + 1);
+		} else if (st->tci) {
+			WRITE_ONCE(st->m->tci, st->tci);
+		} else {
+			hlist_del_rcu(&st->m->node);
+			kfree_rcu(st->m, rcu);
+			WRITE_ONCE(v->nr_egress, v->nr_egress - 1);
+		}
+	}
 }
 
 static void vmux_vlan_set_ingress(struct vmux_vlan *v, u32 pcp, u32 prio)
@@ -299,22 +402,20 @@ static int vmux_vlan_validate(struct nlattr *tb[], struct nlattr *data[],
 /* Applies flags and QoS maps (validated already); fails only before it
  * changes anything.
  */
-static int vmux_vlan_apply(struct vmux_dev *vdev, struct nlattr *data[])
+static int vmux_vlan_apply(struct vmux_dev *vdev, struct nlattr *data[],
+			   struct netlink_ext_ack *extack)
 {
 	struct vmux_vlan *v = &vdev->vlan;
 	const struct vmux_vlan_qos_mapping *m;
-	struct vmux_qos_map *spare = NULL, *e;
+	struct vmux_qos_stage *stage = NULL;
 	struct nlattr *attr;
-	int rem;
+	int rem, k = 0;
 
 	if (data[IFLA_VMUX_VLAN_EGRESS_QOS]) {
-		nla_for_each_nested(attr, data[IFLA_VMUX_VLAN_EGRESS_QOS], rem) {
-			e = kzalloc(sizeof(*e), GFP_KERNEL);
-			if (!e)
-				goto nomem;
-			e->next = spare;
-			spare = e;
-		}
+		k = vmux_vlan_egress_stage(v, data[IFLA_VMUX_VLAN_EGRESS_QOS],
+					   &stage, extack);
+		if (k < 0)
+			return k;
 	}
 
 	if (data[IFLA_VMUX_VLAN_FLAGS]) {
@@ -329,26 +430,9 @@ static int vmux_vlan_apply(struct vmux_dev *vdev, struct nlattr *data[])
 			vmux_vlan_set_ingress(v, m->from, m->to);
 		}
 	}
-	if (data[IFLA_VMUX_VLAN_EGRESS_QOS]) {
-		nla_for_each_nested(attr, data[IFLA_VMUX_VLAN_EGRESS_QOS], rem) {
-			m = nla_data(attr);
-			vmux_vlan_set_egress(v, m->from, m->to, &spare);
-		}
-	}
-	while (spare) {
-		e = spare;
-		spare = e->next;
-		kfree(e);
-	}
+	vmux_vlan_egress_commit(v, stage, k);
+	kvfree(stage);
 	return 0;
-
-nomem:
-	while (spare) {
-		e = spare;
-		spare = e->next;
-		kfree(e);
-	}
-	return -ENOBUFS;
 }
 
 static int vmux_vlan_check_lower(struct net_device *lower, __be16 proto,
@@ -422,7 +506,7 @@ static int vmux_vlan_newlink(struct net *src_net, struct net_device *dev,
 	vdev->lower = lower;
 	vdev->kind = VMUX_T_VLAN;
 
-	err = vmux_vlan_apply(vdev, data);
+	err = vmux_vlan_apply(vdev, data, extack);
 	if (err)
 		return err;
 	err = vmux_attach(vdev, &vmux_vlan_kind, extack);
@@ -452,7 +536,7 @@ static int vmux_vlan_changelink(struct net_device *dev, struct nlattr *tb[],
 				    "VLAN protocol cannot be changed");
 		return -EOPNOTSUPP;
 	}
-	return vmux_vlan_apply(vmux_priv(dev), data);
+	return vmux_vlan_apply(vmux_priv(dev), data, extack);
 }
 
 static size_t vmux_vlan_qos_size(unsigned int n)
@@ -464,6 +548,11 @@ static size_t vmux_vlan_qos_size(unsigned int n)
 static size_t vmux_vlan_get_size(const struct net_device *dev)
 {
 	const struct vmux_vlan *v = &vmux_priv(dev)->vlan;
+
+	/* A full map still fits one attribute (a u16 length). */
+	BUILD_BUG_ON(nla_total_size(0) + VMUX_VLAN_MAX_EGRESS_QOS *
+		     nla_total_size(sizeof(struct vmux_vlan_qos_mapping)) >
+		     U16_MAX / 2);
 
 	return nla_total_size(2) +	/* IFLA_VMUX_VLAN_PROTOCOL */
 	       nla_total_size(2) +	/* IFLA_VMUX_VLAN_ID */
@@ -510,9 +599,8 @@ static int vmux_vlan_fill_info(struct sk_buff *skb, const struct net_device *dev
 		if (!nest)
 			return -EMSGSIZE;
 		for (i = 0; i < VMUX_QOS_HASH; i++)
-			for (m = v->egress[i]; m; m = m->next)
-				if (m->tci &&
-				    vmux_vlan_put_qos(skb, m->priority,
+			hlist_for_each_entry(m, &v->egress[i], node)
+				if (vmux_vlan_put_qos(skb, m->priority,
 						      m->tci >> VLAN_PRIO_SHIFT))
 					return -EMSGSIZE;
 		nla_nest_end(skb, nest);

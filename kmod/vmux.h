@@ -75,8 +75,9 @@ struct vmux_port {
 	spinlock_t addrs_lock;			/* children's addr lists, @ips */
 	u16 ipvlan_mode;
 	u16 ipvlan_flags;
-	bool ipvlan_l3s;			/* hooks registered in @pnet */
-	possible_net_t pnet;			/* lower's netns of the hooks */
+	bool ipvlan_l3s;			/* mode l3s: l3mdev ops set */
+	bool ipvlan_l3s_hooked;			/* netfilter hooks in @pnet */
+	possible_net_t pnet;			/* lower's netns, no reference */
 	struct ida ida;				/* children's dev_id */
 	u16 dev_id_start;
 };
@@ -91,13 +92,12 @@ struct vmux_pcpu_stats {
 	unsigned long drops[__VMUX_DROP_MAX];
 };
 
-/* Egress map entries are only ever added while the device lives (a cleared
- * mapping keeps its entry), so readers walk them with READ_ONCE, no RCU.
- */
+/* Egress map entries: RTNL writers, RCU readers (transmit). */
 struct vmux_qos_map {
-	struct vmux_qos_map *next;
+	struct hlist_node node;
 	u32 priority;
-	u16 tci;				/* PCP << VLAN_PRIO_SHIFT, 0: unset */
+	u16 tci;				/* PCP << VLAN_PRIO_SHIFT, != 0 */
+	struct rcu_head rcu;
 };
 
 enum { VMUX_QOS_HASH = 16 };
@@ -108,8 +108,8 @@ struct vmux_vlan {
 	u32 flags;				/* VMUX_VLAN_FLAG_* */
 	u32 ingress[8];				/* PCP -> skb->priority */
 	unsigned int nr_ingress;
-	struct vmux_qos_map *egress[VMUX_QOS_HASH];
-	unsigned int nr_egress;			/* entries with tci != 0 */
+	struct hlist_head egress[VMUX_QOS_HASH];
+	unsigned int nr_egress;			/* entries, at most the uapi max */
 	u8 lower_addr[ETH_ALEN];		/* lower MAC seen last */
 };
 
@@ -159,6 +159,7 @@ struct vmux_dev {
 	struct list_head list;			/* in port->children */
 	enum vmux_kind kind;
 	struct vmux_pcpu_stats __percpu *stats;
+	bool init_done;				/* ndo_init took the port */
 #ifdef CONFIG_NET_POLL_CONTROLLER
 	struct netpoll *netpoll;		/* netconsole through the lower */
 #endif
@@ -198,6 +199,15 @@ static inline struct vmux_dev *vmux_priv(const struct net_device *dev)
 	return netdev_priv(dev);
 }
 
+/* Changes beyond the child itself, gated by vmux_lower_capable(). */
+enum vmux_cap_op {
+	VMUX_CAP_NEW_CHILD,
+	VMUX_CAP_IPVLAN_PORT,
+	VMUX_CAP_MACVLAN_PORT,
+	VMUX_CAP_MACVLAN_SOURCE,
+	VMUX_CAP_MACVLAN_FLAGS,
+};
+
 /* port.c */
 bool vmux_is_port(const struct net_device *dev);
 struct vmux_port *vmux_port_rtnl(const struct net_device *dev);
@@ -206,7 +216,7 @@ struct vmux_port *vmux_port_get(struct net_device *lower,
 				struct netlink_ext_ack *extack);
 void vmux_port_put_unused(struct vmux_port *port);
 void vmux_port_drop(struct vmux_port *port, enum vmux_drop_reason reason);
-void vmux_port_bc_enqueue(struct vmux_port *port, struct sk_buff *skb,
+bool vmux_port_bc_enqueue(struct vmux_port *port, struct sk_buff *skb,
 			  struct net_device *rxdev, struct vmux_dev *src,
 			  enum vmux_kind kind, bool tx, u32 limit);
 int vmux_port_init(void);
@@ -223,6 +233,9 @@ void vmux_count_tx(struct vmux_dev *vdev, unsigned int len, int ret);
 void vmux_drop(struct vmux_dev *vdev, enum vmux_drop_reason reason);
 struct net_device *vmux_lower_from_tb(struct net *net, struct nlattr **tb,
 				      struct netlink_ext_ack *extack);
+bool vmux_lower_ns_capable(const struct net_device *lower);
+int vmux_lower_capable(const struct net_device *lower, enum vmux_cap_op op,
+		       struct netlink_ext_ack *extack);
 int vmux_dev_common_init(struct net_device *dev);
 void vmux_dev_common_uninit(struct net_device *dev);
 void vmux_inherit_features(struct net_device *dev, struct net_device *lower,

@@ -6,7 +6,7 @@ The selftests use it to reach kernel validation the vmux CLI would refuse
 first (it checks input itself), and to assert the exact errno.
 
   nlreq.py [--link DEV] [--name NAME] [--mtu N] [--address MAC] [--change]
-           --kind KIND [ATTR ...]
+           [--index N] [--netns NAME] --kind KIND [ATTR ...]
   ATTR := u16:N=V | be16:N=V | u32:N=V | s32:N=V | hex:N=HEX
         | flags:N=FLAGS/MASK | qos:N=FROM:TO[,FROM:TO...] | macs:N=MAC[,MAC...]
 
@@ -24,6 +24,7 @@ RTM_NEWLINK = 16
 NLM_F_REQUEST, NLM_F_ACK, NLM_F_EXCL, NLM_F_CREATE = 1, 4, 0x200, 0x400
 NLMSG_ERROR = 2
 IFLA_ADDRESS, IFLA_IFNAME, IFLA_MTU, IFLA_LINK, IFLA_LINKINFO = 1, 3, 4, 5, 18
+IFLA_NET_NS_FD = 28
 IFLA_INFO_KIND, IFLA_INFO_DATA = 1, 2
 NLMSGERR_ATTR_MSG = 1
 
@@ -71,6 +72,9 @@ def main():
     ap.add_argument("--address")
     ap.add_argument("--change", action="store_true",
                     help="change --name instead of creating it")
+    ap.add_argument("--index", type=int, default=0,
+                    help="ifi_index of the new device")
+    ap.add_argument("--netns", help="create it in this named netns")
     ap.add_argument("--kind", required=True)
     ap.add_argument("attrs", nargs="*")
     args = ap.parse_args()
@@ -84,6 +88,9 @@ def main():
         body += attr(IFLA_MTU, struct.pack("=I", args.mtu))
     if args.address:
         body += attr(IFLA_ADDRESS, mac(args.address))
+    if args.netns:
+        nsfd = os.open(f"/run/netns/{args.netns}", os.O_RDONLY)
+        body += attr(IFLA_NET_NS_FD, struct.pack("=I", nsfd))
     info = attr(IFLA_INFO_KIND, args.kind.encode() + b"\0")
     if args.attrs:
         info += attr(IFLA_INFO_DATA, b"".join(data_attr(a) for a in args.attrs))
@@ -92,7 +99,7 @@ def main():
     flags = NLM_F_REQUEST | NLM_F_ACK
     if not args.change:
         flags |= NLM_F_CREATE | NLM_F_EXCL
-    ifi = struct.pack("=BxHiII", socket.AF_UNSPEC, 0, 0, 0, 0)
+    ifi = struct.pack("=BxHiII", socket.AF_UNSPEC, 0, args.index, 0, 0)
     msg = ifi + body
     hdr = struct.pack("=IHHII", 16 + len(msg), RTM_NEWLINK, flags, 1, 0)
 

@@ -56,7 +56,12 @@ enum {
 };
 #define IFLA_VMUX_VLAN_QOS_MAX (__IFLA_VMUX_VLAN_QOS_MAX - 1)
 
-/* A mapping with to == 0 deletes the entry for from. */
+/* A mapping with to == 0 deletes the entry for from. A device holds at most
+ * VMUX_VLAN_MAX_EGRESS_QOS egress mappings (ENOSPC beyond); 8021q has no
+ * cap, and past about 5,400 its dump no longer fits IFLA_LINKINFO.
+ */
+#define VMUX_VLAN_MAX_EGRESS_QOS	1024
+
 struct vmux_vlan_qos_mapping {
 	__u32 from;
 	__u32 to;
@@ -102,6 +107,10 @@ enum vmux_macvlan_flag {
 /* Upper bound of a source-mode MAC list; keeps the dump in one message. */
 #define VMUX_MACVLAN_MAX_SOURCES	1024
 #define VMUX_MACVLAN_DEFAULT_BC_QUEUE_LEN 1000
+/* Upper bound of IFLA_VMUX_MACVLAN_BC_QUEUE_LEN (frames); macvlan takes any
+ * u32, which lets one child pin unbounded memory in the port's queue.
+ */
+#define VMUX_MACVLAN_MAX_BC_QUEUE_LEN	65536
 
 /* ---- vmux_ipvlan ----------------------------------------------------- */
 
