@@ -272,6 +272,31 @@ void vmux_inherit_features(struct net_device *dev, struct net_device *lower,
 	dev->needed_tailroom = lower->needed_tailroom;
 }
 
+/* netif_stacked_transfer_operstate() that leaves a device held down by
+ * protodown without carrier. The core's (6.1 to 6.18 at least) turns the
+ * carrier on whenever the lower has one, so a flap of the lower brought a
+ * protodown macvlan back up; this is the fix proposed upstream ("net:
+ * retain NOCARRIER on protodown interfaces", 2024), not merged there.
+ */
+void vmux_transfer_operstate(const struct net_device *lower,
+			     struct net_device *dev)
+{
+	if (lower->operstate == IF_OPER_DORMANT)
+		netif_dormant_on(dev);
+	else
+		netif_dormant_off(dev);
+
+	if (lower->operstate == IF_OPER_TESTING)
+		netif_testing_on(dev);
+	else
+		netif_testing_off(dev);
+
+	if (netif_carrier_ok(lower) && !dev->proto_down)
+		netif_carrier_on(dev);
+	else
+		netif_carrier_off(dev);
+}
+
 /* Lower events macvlan and ipvlan handle alike: operstate and offloads
  * follow the lower.
  */
@@ -283,7 +308,7 @@ void vmux_stacked_lower_event(struct vmux_dev *vdev, unsigned long event)
 	case NETDEV_UP:
 	case NETDEV_DOWN:
 	case NETDEV_CHANGE:
-		netif_stacked_transfer_operstate(lower, dev);
+		vmux_transfer_operstate(lower, dev);
 		break;
 	case NETDEV_FEAT_CHANGE:
 		netif_inherit_tso_max(dev, lower);
@@ -343,7 +368,7 @@ int vmux_attach(struct vmux_dev *vdev, const struct vmux_kind_ops *ops,
 
 	list_add_tail_rcu(&vdev->list, &port->children);
 	WRITE_ONCE(port->count[vdev->kind], port->count[vdev->kind] + 1);
-	netif_stacked_transfer_operstate(vdev->lower, dev);
+	vmux_transfer_operstate(vdev->lower, dev);
 	return 0;
 
 unlink:

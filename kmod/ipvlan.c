@@ -1086,8 +1086,7 @@ static int vmux_ipvlan_open(struct net_device *dev)
 	list_for_each_entry(a, &vdev->ipv.addrs, anode)
 		vmux_ipv_hash_add(a);
 	spin_unlock_bh(&port->addrs_lock);
-	if (netif_carrier_ok(vdev->lower))
-		netif_carrier_on(dev);
+	vmux_transfer_operstate(vdev->lower, dev);
 	return 0;
 }
 

@@ -671,8 +671,7 @@ static int vmux_macvlan_open(struct net_device *dev)
 hash_add:
 	err = vmux_mac_hash_add(vdev);
 	if (!err) {
-		if (netif_carrier_ok(lower))
-			netif_carrier_on(dev);
+		vmux_transfer_operstate(lower, dev);
 		return 0;
 	}
 	if (vdev->port->passthru) {

@@ -291,6 +291,28 @@ static void vmux_port_kill_all(struct vmux_port *port)
 	unregister_netdevice_many(&kill);
 }
 
+static bool vmux_is_child(const struct net_device *dev)
+{
+	enum vmux_kind kind;
+
+	for (kind = 0; kind < __VMUX_T_MAX; kind++)
+		if (dev->rtnl_link_ops == vmux_kind_ops(kind)->link_ops)
+			return true;
+	return false;
+}
+
+/* NETDEV_CHANGE follows every protodown change (do_setlink(), under RTNL).
+ * "protodown off" turns the carrier on whatever the lower's (6.1 to 6.18
+ * at least): the child takes the lower's again.
+ */
+static void vmux_child_change(struct net_device *dev)
+{
+	if (!(dev->priv_flags & IFF_CHANGE_PROTO_DOWN) ||
+	    !(dev->flags & IFF_UP) || !vmux_is_child(dev))
+		return;
+	vmux_transfer_operstate(vmux_priv(dev)->lower, dev);
+}
+
 static int vmux_netdev_event(struct notifier_block *nb, unsigned long event,
 			     void *ptr)
 {
@@ -299,6 +321,9 @@ static int vmux_netdev_event(struct notifier_block *nb, unsigned long event,
 	struct vmux_dev *vdev, *tmp;
 	LIST_HEAD(close_list);
 
+	/* A child's own event first: it may be a lower too. */
+	if (event == NETDEV_CHANGE)
+		vmux_child_change(lower);
 	if (!port)
 		return NOTIFY_DONE;
 
@@ -346,7 +371,7 @@ static int vmux_netdev_event(struct notifier_block *nb, unsigned long event,
 			if (list_empty(&vdev->dev->close_list))
 				continue;
 			list_del_init(&vdev->dev->close_list);
-			netif_stacked_transfer_operstate(lower, vdev->dev);
+			vmux_transfer_operstate(lower, vdev->dev);
 		}
 		break;
 	}

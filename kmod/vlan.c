@@ -1008,7 +1008,7 @@ static void vmux_vlan_lower_event(struct vmux_dev *vdev, unsigned long event,
 
 	switch (event) {
 	case NETDEV_CHANGE:
-		netif_stacked_transfer_operstate(lower, dev);
+		vmux_transfer_operstate(lower, dev);
 		break;
 	case NETDEV_CHANGEADDR:
 		if (dev->flags & IFF_UP)
@@ -1025,12 +1025,12 @@ static void vmux_vlan_lower_event(struct vmux_dev *vdev, unsigned long event,
 		if (dev->flags & IFF_UP && !loose)
 			list_add(&dev->close_list, close_list);
 		else
-			netif_stacked_transfer_operstate(lower, dev);
+			vmux_transfer_operstate(lower, dev);
 		break;
 	case NETDEV_UP:
 		if (!(dev->flags & IFF_UP) && !loose)
 			dev_change_flags(dev, dev->flags | IFF_UP, NULL);
-		netif_stacked_transfer_operstate(lower, dev);
+		vmux_transfer_operstate(lower, dev);
 		break;
 	}
 }

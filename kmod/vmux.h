@@ -227,6 +227,8 @@ void vmux_setup(struct net_device *dev);
 int vmux_attach(struct vmux_dev *vdev, const struct vmux_kind_ops *ops,
 		struct netlink_ext_ack *extack);
 void vmux_link_ops_init(struct rtnl_link_ops *ops);
+void vmux_transfer_operstate(const struct net_device *lower,
+			     struct net_device *dev);
 void vmux_stacked_lower_event(struct vmux_dev *vdev, unsigned long event);
 void vmux_count_rx(struct vmux_dev *vdev, unsigned int len, bool mcast);
 void vmux_count_tx(struct vmux_dev *vdev, unsigned int len, int ret);
