@@ -30,6 +30,13 @@ enum {
 				      VMUX_VLAN_FLAG_BRIDGE_BINDING,
 };
 
+/* Tag insertion offered to upper devices, always on: an upper vlan's tag
+ * must reach vmux_vlan_xmit() as metadata, to go inside ours. Without it
+ * the core puts it in front of everything (validate_xmit_vlan()), in front
+ * of our in-band tag too (reorder_hdr off).
+ */
+#define VMUX_VLAN_UPPER_TAGS	(NETIF_F_HW_VLAN_CTAG_TX | NETIF_F_HW_VLAN_STAG_TX)
+
 static struct rtnl_link_ops vmux_vlan_link_ops;
 
 /* ---- the port's VLAN table ------------------------------------------- */
@@ -667,34 +674,165 @@ rx_handler_result_t vmux_vlan_rx(struct vmux_port *port, struct sk_buff **pskb)
 	return RX_HANDLER_ANOTHER;
 }
 
+/* One tag of a frame, as it is on the wire. */
+struct vmux_vlan_tag {
+	__be16 proto;
+	u16 vid;
+};
+
+static const struct net_device_ops vmux_vlan_netdev_ops;
+
+/* The tags the vlan devices below @vdev (vmux_vlan or 8021q) put in-band
+ * in hard_header, i.e. those with reorder_hdr off, from @vdev down. Their
+ * hard_header runs under ours: a frame built that way carries them in
+ * front of our own tag, the deepest device's first.
+ */
+static unsigned int vmux_vlan_lower_tags(const struct vmux_dev *vdev,
+					 struct vmux_vlan_tag *tags)
+{
+	const struct net_device *lower = vdev->lower;
+	unsigned int n = 0, level;
+	struct vmux_vlan_tag t;
+	bool reorder;
+
+	for (level = 0; level < MAX_NEST_DEV; level++) {
+		if (lower->netdev_ops == &vmux_vlan_netdev_ops) {
+			const struct vmux_dev *l = vmux_priv(lower);
+
+			reorder = READ_ONCE(l->vlan.flags) & VMUX_VLAN_FLAG_REORDER_HDR;
+			t.proto = l->vlan.proto;
+			t.vid = l->vlan.id;
+			lower = l->lower;
+		} else if (is_vlan_dev(lower)) {
+			const struct vlan_dev_priv *l = vlan_dev_priv(lower);
+
+			reorder = READ_ONCE(l->flags) & VLAN_FLAG_REORDER_HDR;
+			t.proto = l->vlan_proto;
+			t.vid = l->vlan_id;
+			lower = l->real_dev;
+		} else {
+			break;
+		}
+		if (!reorder)
+			tags[n++] = t;
+	}
+	return n;
+}
+
+/* The in-band tag @depth tags into the frame (0: the outermost). */
+static bool vmux_vlan_tag_at(const struct sk_buff *skb, unsigned int depth,
+			     struct vmux_vlan_tag *t)
+{
+	__be16 buf[2];
+	const __be16 *h;
+
+	h = skb_header_pointer(skb, 2 * ETH_ALEN + depth * VLAN_HLEN,
+			       sizeof(buf), buf);
+	if (!h || !eth_type_vlan(h[0]))
+		return false;
+	t->proto = h[0];
+	t->vid = ntohs(h[1]) & VLAN_VID_MASK;
+	return true;
+}
+
+/* Where our tag goes: behind the tags of the lower vlan devices with
+ * reorder_hdr off, if the frame carries them as their hard_header put
+ * them. 0 if it does not (a packet socket's frame, a bridge's): then the
+ * lowers add their tags on transmit, outside ours.
+ */
+static unsigned int vmux_vlan_depth(const struct vmux_dev *vdev,
+				    const struct sk_buff *skb)
+{
+	struct vmux_vlan_tag tags[MAX_NEST_DEV], t;
+	unsigned int n, i;
+
+	n = vmux_vlan_lower_tags(vdev, tags);
+	for (i = 0; i < n; i++) {
+		if (!vmux_vlan_tag_at(skb, i, &t) ||
+		    t.proto != tags[n - 1 - i].proto ||
+		    t.vid != tags[n - 1 - i].vid)
+			return 0;
+	}
+	return n;
+}
+
+/* An in-band tag @depth tags into the frame; frees @skb on failure. */
+static struct sk_buff *vmux_vlan_insert(struct sk_buff *skb, __be16 proto,
+					u16 tci, unsigned int depth)
+{
+	if (!depth)
+		return vlan_insert_tag_set_proto(skb, proto, tci);
+	return vlan_insert_inner_tag(skb, proto, tci, ETH_HLEN + depth * VLAN_HLEN);
+}
+
+/* An upper device's tag, handed down as metadata (we offer tag insertion):
+ * it belongs inside ours, @depth tags into the frame. An 8021q upper with
+ * reorder_hdr off has put it there already, and as metadata too.
+ */
+static struct sk_buff *vmux_vlan_nest_upper(struct sk_buff *skb,
+					    unsigned int depth)
+{
+	__be16 proto = skb->vlan_proto;
+	u16 tci = skb_vlan_tag_get(skb);
+	struct vmux_vlan_tag t;
+
+	__vlan_hwaccel_clear_tag(skb);
+	if (vmux_vlan_tag_at(skb, depth, &t) && t.proto == proto &&
+	    t.vid == (tci & VLAN_VID_MASK))
+		return skb;
+	return vmux_vlan_insert(skb, proto, tci, depth);
+}
+
+/* 8021q decides from the outermost in-band TPID alone whether the frame
+ * carries its tag. Under a vlan with reorder_hdr off that TPID is the
+ * lower's: QinQ frames left with the outer tag twice (88a8/100, 8100/10,
+ * 88a8/100). We look for our tag where our hard_header left it, put it
+ * there when it is missing, and nest an upper's tag inside it.
+ */
 static netdev_tx_t vmux_vlan_xmit(struct sk_buff *skb, struct net_device *dev)
 {
 	struct vmux_dev *vdev = vmux_priv(dev);
 	struct vmux_vlan *v = &vdev->vlan;
-	struct vlan_ethhdr *veth = (struct vlan_ethhdr *)skb->data;
-	unsigned int len = skb->len;
+	unsigned int depth, len = skb->len;
+	struct vmux_vlan_tag t;
+	bool inband;
 	u16 tci;
 	int ret;
 
-	if (READ_ONCE(v->flags) & VMUX_VLAN_FLAG_REORDER_HDR ||
-	    veth->h_vlan_proto != v->proto) {
+	/* Not all ndo_start_xmit() callers set the mac header. */
+	skb_reset_mac_header(skb);
+	depth = vmux_vlan_depth(vdev, skb);
+	inband = !(READ_ONCE(v->flags) & VMUX_VLAN_FLAG_REORDER_HDR) &&
+		 vmux_vlan_tag_at(skb, depth, &t) && t.proto == v->proto;
+
+	if (skb_vlan_tag_present(skb)) {
+		skb = vmux_vlan_nest_upper(skb, inband ? depth + 1 : depth);
+		if (unlikely(!skb))
+			goto drop;
+	}
+	if (!inband) {
 		tci = v->id | vmux_vlan_egress_tci(v, skb->priority);
-		__vlan_hwaccel_put_tag(skb, v->proto, tci);
-	} else if (skb_headlen(skb) >= VLAN_ETH_HLEN + sizeof(__be16) &&
-		   !skb_shared(skb) && !skb_vlan_tag_present(skb) &&
-		   !skb_metadata_len(skb) &&
+		if (!depth) {
+			__vlan_hwaccel_put_tag(skb, v->proto, tci);
+		} else {
+			skb = vmux_vlan_insert(skb, v->proto, tci, depth);
+			if (unlikely(!skb))
+				goto drop;
+		}
+	} else if (!depth &&
+		   skb_headlen(skb) >= VLAN_ETH_HLEN + sizeof(__be16) &&
+		   !skb_shared(skb) && !skb_metadata_len(skb) &&
 		   (skb->ip_summed != CHECKSUM_PARTIAL ||
 		    skb_checksum_start_offset(skb) >= VLAN_ETH_HLEN) &&
 		   vlan_hw_offload_capable(READ_ONCE(vdev->lower->features),
 					   v->proto)) {
-		/* In-band tag (reorder_hdr off): let a capable NIC insert it,
-		 * as 8021q does since 6.1.192, so checksum/TSO offload works.
+		/* In-band tag (reorder_hdr off) and the outermost: let a
+		 * capable NIC insert it, as 8021q does since 6.1.192, so
+		 * checksum/TSO offload works.
 		 */
-		skb_reset_mac_header(skb);
 		if (unlikely(__skb_vlan_pop(skb, &tci))) {
 			dev_kfree_skb_any(skb);
-			this_cpu_inc(vdev->stats->drops[VMUX_DROP_TX]);
-			return NETDEV_TX_OK;
+			goto drop;
 		}
 		__vlan_hwaccel_put_tag(skb, v->proto, tci);
 	}
@@ -705,6 +843,10 @@ static netdev_tx_t vmux_vlan_xmit(struct sk_buff *skb, struct net_device *dev)
 	ret = dev_queue_xmit(skb);
 	vmux_count_tx(vdev, len, ret);
 	return ret;
+
+drop:
+	this_cpu_inc(vdev->stats->drops[VMUX_DROP_TX]);
+	return NETDEV_TX_OK;
 }
 
 static int vmux_vlan_hard_header(struct sk_buff *skb, struct net_device *dev,
@@ -783,7 +925,7 @@ static int vmux_vlan_init(struct net_device *dev)
 	dev->hw_features = NETIF_F_HW_CSUM | NETIF_F_SG | NETIF_F_FRAGLIST |
 			   NETIF_F_GSO_SOFTWARE | NETIF_F_GSO_ENCAP_ALL |
 			   NETIF_F_HIGHDMA | NETIF_F_SCTP_CRC | NETIF_F_ALL_FCOE;
-	dev->features |= dev->hw_features | NETIF_F_LLTX;
+	dev->features |= dev->hw_features | NETIF_F_LLTX | VMUX_VLAN_UPPER_TAGS;
 	netif_inherit_tso_max(dev, lower);
 	dev->vlan_features = lower->vlan_features & ~NETIF_F_ALL_FCOE;
 	dev->hw_enc_features = vmux_vlan_tnl_features(lower);
@@ -919,7 +1061,7 @@ static netdev_features_t vmux_vlan_fix_features(struct net_device *dev,
 		lower_features |= NETIF_F_HW_CSUM;
 	features = netdev_intersect_features(features, lower_features);
 	features |= old & (NETIF_F_SOFT_FEATURES | NETIF_F_GSO_SOFTWARE);
-	return features | NETIF_F_LLTX;
+	return features | NETIF_F_LLTX | VMUX_VLAN_UPPER_TAGS;
 }
 
 static int vmux_vlan_neigh_setup(struct net_device *dev, struct neigh_parms *pa)

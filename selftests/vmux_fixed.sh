@@ -19,12 +19,32 @@
 #  | i0 (vmux_ipvlan) on d2, ki0 (ipvlan) on d3 (dummies)        |
 #  |   v0, kv0, i0, ki0: protodown refused                       |
 #  +-------------------------------------------------------------+
+#
+# qinq_*: QinQ, an 802.1ad vlan 100 on the NIC and an 802.1Q vlan 10 on it,
+# for every reorder_hdr setting of the two, sends frames with exactly the
+# two tags 88a8/100 then 8100/10 (6.1's 8021q sent the outer tag twice when
+# the outer vlan had reorder_hdr off) and receives them. Stacks: vmux on
+# vmux, vmux on 8021q, 8021q on vmux; vmux on the e1000 (tags inserted by
+# the NIC) and on the virtio-net (tags in-band).
+#
+#   ns $A (vmux side)                       ns $B (8021q peer)
+#  +---------------------------+           +---------------------------+
+#  | v (802.1Q 10) 192.0.2.1   |           | p (802.1Q 10) 192.0.2.2   |
+#  |   |                       |           |   |                       |
+#  | o (802.1ad 100)           |           | o (802.1ad 100)           |
+#  |   |                       |           |   |                       |
+#  | $NA (e1000 or virtio-net) |           | $NB (the other NIC)       |
+#  +---|-----------------------+           +---|-----------------------+
+#      '------------- QEMU hub (the wire) -----'
+#
+# tcpdump -e on the peer's NIC shows the tags on the wire.
 
 source "$(dirname "$0")/lib.sh"
 
 ALL_TESTS="
 	protodown_lower_flap protodown_lower_carrier protodown_own_flap
 	protodown_off_no_carrier protodown_refused
+	qinq_vmux_e1000 qinq_vmux_virtio qinq_vmux_on_8021q qinq_8021q_on_vmux
 "
 
 # ---- protodown --------------------------------------------------------------
@@ -188,9 +208,159 @@ protodown_refused()
 	log_test "protodown: refused by vmux_vlan and vmux_ipvlan, as by 8021q and ipvlan"
 }
 
+# ---- QinQ with reorder_hdr off ----------------------------------------------
+
+# vlan_add NS KIND LOWER NAME ID PROTO: a vmux_vlan (KIND vmux) or an 8021q
+# vlan (KIND 8021q).
+vlan_add()
+{
+	local ns=$1 kind=$2 lower=$3 name=$4 id=$5 proto=$6
+
+	if [[ $kind == vmux ]]; then
+		vm "$ns" link add link "$lower" name "$name" type vlan id "$id" protocol "$proto"
+	else
+		ip -n "$ns" link add link "$lower" name "$name" type vlan id "$id" protocol "$proto"
+	fi
+}
+
+# vlan_reorder NS KIND NAME on|off
+vlan_reorder()
+{
+	if [[ $2 == vmux ]]; then
+		vm "$1" link set "$3" type vlan reorder_hdr "$4"
+	else
+		ip -n "$1" link set "$3" type vlan reorder_hdr "$4"
+	fi
+}
+
+# qinq_pattern OUTER INNER SRC DST WHAT: a tcpdump -e -nn line of an IPv4
+# frame from SRC to DST (WHAT: "ICMP echo request") with the tag 88a8/100
+# if OUTER is 1, then 8100/10 if INNER is 1, and no other tag.
+qinq_pattern()
+{
+	local ip="$3 > $4: $5" ipv4="ethertype IPv4 \(0x0800\)"
+	local -a t=()
+
+	(($1)) && t+=("802.1Q-QinQ \(0x88a8\)" "vlan 100")
+	(($2)) && t+=("802.1Q \(0x8100\)" "vlan 10")
+	case ${#t[@]} in
+	0) echo "$ipv4, length [0-9]+: $ip" ;;
+	2) echo "ethertype ${t[0]}, length [0-9]+: ${t[1]}, p 0, $ipv4, $ip" ;;
+	4) echo "ethertype ${t[0]}, length [0-9]+: ${t[1]}, p 0, ethertype ${t[2]}, ${t[3]}, p 0, $ipv4, $ip" ;;
+	esac
+}
+
+# qinq_count PATTERN: captured lines matching PATTERN.
+qinq_count()
+{
+	tcpdump_show | grep -cE -- "$1"
+}
+
+# qinq_first_wrong FROM WANT: the link layer of the first captured frame
+# matching FROM (an IPv4 frame or an ARP request of the sender) but not
+# WANT: what went out instead ("ethertype ..." up to the IPv4 or ARP part).
+qinq_first_wrong()
+{
+	tcpdump_show | grep -E -- "$1" | grep -m1 -vE -- "$2" |
+		sed -E 's/^[^,]*, (ethertype .*), (192\.0\.2\.[12] >|Request who-has).*/\1/'
+}
+
+# __qinq_combo OUTER INNER ORO IRO: one reorder_hdr setting, both ways.
+# Appends to $fails what went wrong.
+__qinq_combo()
+{
+	local outer=$1 inner=$2 oro=$3 iro=$4 what n all want seen_outer=0 seen_inner=0
+
+	what="outer $oro/inner $iro"
+	if ! vlan_reorder "$A" "$outer" o "$oro" ||
+	   ! vlan_reorder "$A" "$inner" v "$iro"; then
+		fails+=" [$what: cannot set reorder_hdr]"
+		return
+	fi
+
+	# Transmit: on the wire, exactly 88a8/100 then 8100/10.
+	tcpdump_start "$B" "$NB" icmp or vlan
+	ping_do "$A" 192.0.2.2 || fails+=" [$what: no answer to vmux]"
+	tcpdump_wait "192.0.2.1 > 192.0.2.2: ICMP echo request" 3
+	tcpdump_stop
+	all=$(qinq_count "192.0.2.1 > 192.0.2.2: ICMP echo request")
+	want=$(qinq_pattern 1 1 192.0.2.1 192.0.2.2 "ICMP echo request")
+	n=$(qinq_count "$want")
+	# ping sends one more request for an answer it misses (TCG): at
+	# least 3, each of them right.
+	if ((all < 3 || n != all)); then
+		fails+=" [$what: $n of $all requests on the wire with exactly 88a8/100, 8100/10:"
+		fails+=" $(qinq_first_wrong "192\.0\.2\.1 >|tell 192\.0\.2\.1" "$want")]"
+	fi
+
+	# Receive: the peer's requests reach v, which answers them. v shows
+	# its own tag with reorder_hdr off, and the outer's with the outer's
+	# off, as 8021q does; but a vmux_vlan passes frames to the vmux
+	# devices on it without its tag (Documentation/vmux.rst, vmux_vlan).
+	[[ $iro == off ]] && seen_inner=1
+	[[ $oro == off && ! ($outer == vmux && $inner == vmux) ]] && seen_outer=1
+	tcpdump_start "$A" v icmp or vlan
+	ping_do "$B" 192.0.2.1 || fails+=" [$what: no answer to the peer]"
+	tcpdump_wait "192.0.2.2 > 192.0.2.1: ICMP echo request" 3
+	tcpdump_stop
+	all=$(qinq_count "192.0.2.2 > 192.0.2.1: ICMP echo request")
+	want=$(qinq_pattern "$seen_outer" "$seen_inner" 192.0.2.2 192.0.2.1 "ICMP echo request")
+	n=$(qinq_count "$want")
+	if ((all < 3 || n != all)); then
+		fails+=" [$what: $n of $all requests on v as expected:"
+		fails+=" $(qinq_first_wrong "192\.0\.2\.2 >|tell 192\.0\.2\.2" "$want")]"
+	fi
+}
+
+# __qinq OUTER INNER SIDE: outer vlan of kind OUTER on $NA, inner of kind
+# INNER on it, vmux side on the SIDE NIC; every reorder_hdr setting.
+__qinq()
+{
+	local outer=$1 inner=$2 side=$3 fails="" oro iro dev n
+
+	RET=0
+	require_module 8021q
+	hosts_setup -a "$side" -i quiet_ns || { check_err 1 "setup"; log_test "QinQ"; return; }
+	vlan_add "$A" "$outer" "$NA" o 100 802.1ad &&
+	ip -n "$A" link set o up &&
+	vlan_add "$A" "$inner" o v 10 802.1Q &&
+	ip -n "$A" addr add 192.0.2.1/24 dev v &&
+	ip -n "$A" link set v up
+	check_err $? "cannot create $inner on $outer"
+	ip -n "$B" link add link "$NB" name o type vlan id 100 protocol 802.1ad &&
+	ip -n "$B" link set o up &&
+	ip -n "$B" link add link o name p type vlan id 10 &&
+	ip -n "$B" addr add 192.0.2.2/24 dev p &&
+	ip -n "$B" link set p up
+	check_err $? "peer"
+	nic_wait_carrier "$A" "$NA" && nic_wait_carrier "$B" "$NB"
+	check_err $? "no carrier"
+
+	for oro in on off; do
+		for iro in on off; do
+			__qinq_combo "$outer" "$inner" "$oro" "$iro"
+		done
+	done
+	# Nothing the vmux devices were given was dropped on the way down.
+	for dev in o v; do
+		n=$(link_stats_get "$A" "$dev" tx dropped)
+		((n == 0)) || fails+=" [$dev dropped $n frames on transmit]"
+	done
+	[[ -z $fails ]]
+	check_err $? "${fails# }"
+	log_test "QinQ: $inner 802.1Q 10 on $outer 802.1ad 100, every reorder_hdr, vmux on $side"
+}
+
+qinq_vmux_e1000()	{ __qinq vmux vmux e1000; }
+qinq_vmux_virtio()	{ __qinq vmux vmux virtio; }
+# Mixed stacks, one NIC each: the 802.1ad outer tag is inserted in software
+# on both NICs (the e1000 offloads 802.1Q only).
+qinq_vmux_on_8021q()	{ __qinq 8021q vmux e1000; }
+qinq_8021q_on_vmux()	{ __qinq vmux 8021q virtio; }
+
 require_root
 require_vmux
-require_command jq
+require_command jq tcpdump
 require_module dummy
 
 tests_run
