@@ -749,7 +749,10 @@ static struct pernet_operations vmux_ipv_net_ops = {
 static int vmux_ipv_noarp(struct net_device *dev, u16 mode,
 			  struct netlink_ext_ack *extack)
 {
-	unsigned int flags = dev->flags;
+	/* Not dev->flags: PROMISC and ALLMULTI there may be an upper's (a
+	 * packet socket's), which dev_change_flags() would make the user's.
+	 */
+	unsigned int flags = dev_get_flags(dev);
 
 	if (mode == VMUX_IPVLAN_MODE_L2)
 		flags &= ~IFF_NOARP;

@@ -1034,8 +1034,12 @@ static void vmux_vlan_lower_event(struct vmux_dev *vdev, unsigned long event,
 			netif_stacked_transfer_operstate(lower, dev);
 		break;
 	case NETDEV_UP:
+		/* dev_get_flags(), as 8021q: dev->flags holds PROMISC and
+		 * ALLMULTI an upper (a bridge) set, which dev_change_flags()
+		 * would take for the user's and add to the counts.
+		 */
 		if (!(dev->flags & IFF_UP) && !loose)
-			dev_change_flags(dev, dev->flags | IFF_UP, NULL);
+			dev_change_flags(dev, dev_get_flags(dev) | IFF_UP, NULL);
 		netif_stacked_transfer_operstate(lower, dev);
 		break;
 	}
