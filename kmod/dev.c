@@ -294,6 +294,59 @@ void vmux_stacked_lower_event(struct vmux_dev *vdev, unsigned long event)
 	}
 }
 
+/* IFF_ALLMULTI and IFF_PROMISC of a child (those in @mask: the kind's) are
+ * counts it holds on the lower exactly while it is up: taken by ndo_open,
+ * given back by ndo_stop, moved by ndo_change_rx_flags only while IFF_UP,
+ * since the core calls that on a down device too. A netns move and a delete
+ * close the device first, so the lower's counts come back whatever the order
+ * of up, down, flag changes, moves and deletes. This is macvlan's rule; 6.1's
+ * 8021q (which pushes the flags while down and never takes them back) and
+ * ipvlan (which never takes back ALLMULTI) leak on delete.
+ */
+int vmux_rx_flags_open(struct vmux_dev *vdev, unsigned int mask)
+{
+	unsigned int flags = vdev->dev->flags & mask;
+	int err;
+
+	if (flags & IFF_ALLMULTI) {
+		err = dev_set_allmulti(vdev->lower, 1);
+		if (err < 0)
+			return err;
+	}
+	if (flags & IFF_PROMISC) {
+		err = dev_set_promiscuity(vdev->lower, 1);
+		if (err < 0) {
+			if (flags & IFF_ALLMULTI)
+				dev_set_allmulti(vdev->lower, -1);
+			return err;
+		}
+	}
+	return 0;
+}
+
+void vmux_rx_flags_stop(struct vmux_dev *vdev, unsigned int mask)
+{
+	unsigned int flags = vdev->dev->flags & mask;
+
+	if (flags & IFF_ALLMULTI)
+		dev_set_allmulti(vdev->lower, -1);
+	if (flags & IFF_PROMISC)
+		dev_set_promiscuity(vdev->lower, -1);
+}
+
+void vmux_rx_flags_change(struct vmux_dev *vdev, int change, unsigned int mask)
+{
+	struct net_device *dev = vdev->dev;
+
+	if (!(dev->flags & IFF_UP))
+		return;
+	change &= mask;
+	if (change & IFF_ALLMULTI)
+		dev_set_allmulti(vdev->lower, dev->flags & IFF_ALLMULTI ? 1 : -1);
+	if (change & IFF_PROMISC)
+		dev_set_promiscuity(vdev->lower, dev->flags & IFF_PROMISC ? 1 : -1);
+}
+
 void vmux_setup(struct net_device *dev)
 {
 	ether_setup(dev);

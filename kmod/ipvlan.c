@@ -749,7 +749,10 @@ static struct pernet_operations vmux_ipv_net_ops = {
 static int vmux_ipv_noarp(struct net_device *dev, u16 mode,
 			  struct netlink_ext_ack *extack)
 {
-	unsigned int flags = dev->flags;
+	/* Not dev->flags: PROMISC and ALLMULTI there may be an upper's (a
+	 * packet socket's), which dev_change_flags() would make the user's.
+	 */
+	unsigned int flags = dev_get_flags(dev);
 
 	if (mode == VMUX_IPVLAN_MODE_L2)
 		flags &= ~IFF_NOARP;
@@ -1076,7 +1079,11 @@ static int vmux_ipvlan_open(struct net_device *dev)
 	struct vmux_dev *vdev = vmux_priv(dev);
 	struct vmux_port *port = vdev->port;
 	struct vmux_ipaddr *a;
+	int err;
 
+	err = vmux_rx_flags_open(vdev, IFF_ALLMULTI);
+	if (err < 0)
+		return err;
 	if (port->ipvlan_mode == VMUX_IPVLAN_MODE_L2)
 		dev->flags &= ~IFF_NOARP;
 	else
@@ -1099,6 +1106,7 @@ static int vmux_ipvlan_stop(struct net_device *dev)
 
 	dev_uc_unsync(vdev->lower, dev);
 	dev_mc_unsync(vdev->lower, dev);
+	vmux_rx_flags_stop(vdev, IFF_ALLMULTI);
 	spin_lock_bh(&port->addrs_lock);
 	list_for_each_entry(a, &vdev->ipv.addrs, anode)
 		vmux_ipv_hash_del(a);
@@ -1122,10 +1130,10 @@ static netdev_features_t vmux_ipvlan_fix_features(struct net_device *dev,
 
 static void vmux_ipvlan_change_rx_flags(struct net_device *dev, int change)
 {
-	/* As ipvlan: ALLMULTI reaches the lower, PROMISC does not. */
-	if (dev->flags & IFF_UP && change & IFF_ALLMULTI)
-		dev_set_allmulti(vmux_priv(dev)->lower,
-				 dev->flags & IFF_ALLMULTI ? 1 : -1);
+	/* As ipvlan: ALLMULTI reaches the lower, PROMISC does not; but only
+	 * while up (open and stop move it), or it does not come back.
+	 */
+	vmux_rx_flags_change(vmux_priv(dev), change, IFF_ALLMULTI);
 }
 
 static void vmux_ipvlan_set_rx_mode(struct net_device *dev)

@@ -840,6 +840,12 @@ static int vmux_vlan_open(struct net_device *dev)
 		if (err < 0)
 			return err;
 	}
+	err = vmux_rx_flags_open(vdev, IFF_ALLMULTI | IFF_PROMISC);
+	if (err < 0) {
+		if (!ether_addr_equal(dev->dev_addr, lower->dev_addr))
+			dev_uc_del(lower, dev->dev_addr);
+		return err;
+	}
 	ether_addr_copy(vdev->vlan.lower_addr, lower->dev_addr);
 	if (netif_carrier_ok(lower))
 		netif_carrier_on(dev);
@@ -852,6 +858,7 @@ static int vmux_vlan_stop(struct net_device *dev)
 
 	dev_mc_unsync(lower, dev);
 	dev_uc_unsync(lower, dev);
+	vmux_rx_flags_stop(vmux_priv(dev), IFF_ALLMULTI | IFF_PROMISC);
 	if (!ether_addr_equal(dev->dev_addr, lower->dev_addr))
 		dev_uc_del(lower, dev->dev_addr);
 	netif_carrier_off(dev);
@@ -887,14 +894,13 @@ static int vmux_vlan_change_mtu(struct net_device *dev, int new_mtu)
 	return 0;
 }
 
+/* Only while up, as 8021q before 6.1.135 ("net: vlan: don't propagate flags
+ * on open"): since then it pushes them while down and never takes them
+ * back, and a deleted promiscuous vlan leaves its lower promiscuous.
+ */
 static void vmux_vlan_change_rx_flags(struct net_device *dev, int change)
 {
-	struct net_device *lower = vmux_priv(dev)->lower;
-
-	if (change & IFF_ALLMULTI)
-		dev_set_allmulti(lower, dev->flags & IFF_ALLMULTI ? 1 : -1);
-	if (change & IFF_PROMISC)
-		dev_set_promiscuity(lower, dev->flags & IFF_PROMISC ? 1 : -1);
+	vmux_rx_flags_change(vmux_priv(dev), change, IFF_ALLMULTI | IFF_PROMISC);
 }
 
 static void vmux_vlan_set_rx_mode(struct net_device *dev)
@@ -1028,8 +1034,12 @@ static void vmux_vlan_lower_event(struct vmux_dev *vdev, unsigned long event,
 			netif_stacked_transfer_operstate(lower, dev);
 		break;
 	case NETDEV_UP:
+		/* dev_get_flags(), as 8021q: dev->flags holds PROMISC and
+		 * ALLMULTI an upper (a bridge) set, which dev_change_flags()
+		 * would take for the user's and add to the counts.
+		 */
 		if (!(dev->flags & IFF_UP) && !loose)
-			dev_change_flags(dev, dev->flags | IFF_UP, NULL);
+			dev_change_flags(dev, dev_get_flags(dev) | IFF_UP, NULL);
 		netif_stacked_transfer_operstate(lower, dev);
 		break;
 	}

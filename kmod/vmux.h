@@ -228,6 +228,9 @@ int vmux_attach(struct vmux_dev *vdev, const struct vmux_kind_ops *ops,
 		struct netlink_ext_ack *extack);
 void vmux_link_ops_init(struct rtnl_link_ops *ops);
 void vmux_stacked_lower_event(struct vmux_dev *vdev, unsigned long event);
+int vmux_rx_flags_open(struct vmux_dev *vdev, unsigned int mask);
+void vmux_rx_flags_stop(struct vmux_dev *vdev, unsigned int mask);
+void vmux_rx_flags_change(struct vmux_dev *vdev, int change, unsigned int mask);
 void vmux_count_rx(struct vmux_dev *vdev, unsigned int len, bool mcast);
 void vmux_count_tx(struct vmux_dev *vdev, unsigned int len, int ret);
 void vmux_drop(struct vmux_dev *vdev, enum vmux_drop_reason reason);
