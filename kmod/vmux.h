@@ -16,6 +16,7 @@
 #include <net/rtnetlink.h>
 #include <linux/vmux.h>
 
+#include "compat.h"
 #include "version.h"
 
 enum vmux_kind {
