@@ -1054,7 +1054,7 @@ static struct notifier_block vmux_ipv_inet6_vtor_nb = {
 
 /* ---- net_device_ops ---------------------------------------------------- */
 
-static struct device_type vmux_ipvlan_type = {
+static const struct device_type vmux_ipvlan_type = {
 	.name = VMUX_KIND_IPVLAN,
 };
 

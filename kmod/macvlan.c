@@ -621,7 +621,7 @@ static const struct header_ops vmux_macvlan_header_ops = {
 
 /* ---- net_device_ops ---------------------------------------------------- */
 
-static struct device_type vmux_macvlan_type = {
+static const struct device_type vmux_macvlan_type = {
 	.name = VMUX_KIND_MACVLAN,
 };
 

@@ -768,7 +768,7 @@ static netdev_features_t vmux_vlan_tnl_features(struct net_device *lower)
 	return 0;
 }
 
-static struct device_type vmux_vlan_type = {
+static const struct device_type vmux_vlan_type = {
 	.name = VMUX_KIND_VLAN,
 };
 

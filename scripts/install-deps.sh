@@ -31,7 +31,7 @@ pkgs=(
 	# CI
 	git
 )
-dev_pkgs=(linux-source-6.1 sparse shellcheck)
+dev_pkgs=(linux-source-6.12 sparse shellcheck)
 
 check_only=0
 while (($#)); do
