@@ -3,24 +3,31 @@
 # vmux: one front door for the kernel module (Kbuild) and the userspace (CMake).
 #
 #   make              module + userspace
-#   make check        dependencies, build, unit tests, VM selftests
+#   make check        dependencies, build, unit tests, VM selftests on every
+#                     supported kernel installed (or the one KDIR/KVER names)
 #   make demo         boot the VM and show vmux at work
 #   make install      module (modules_install) + CLI (cmake --install)
 #
 # Knobs: KDIR (kernel build dir; default: see scripts/kdir.sh), KVER (the
-# kernel the VM boots; default: KDIR's release), TESTS (selftest scripts to
+# kernel the VM boots; default: KDIR's release; KDIR or KVER also picks the
+# one kernel "make check" tests), TESTS (selftest scripts to
 # run, e.g. TESTS=vmux_vlan.sh), VM_TIMEOUT (s), KSFT_TIMEOUT (s per
 # script), DESTDIR, PREFIX, BUILD_TYPE, CHECKPATCH_FLAGS (e.g. --strict).
 
 # Computed once (a plain ?= would run the script at every expansion), and
 # again by sub-makes if still empty: "make check" installs the headers first.
 ifeq ($(KDIR),)
-KDIR := $(shell scripts/kdir.sh 2>/dev/null)
+KDIR := $(shell KVER=$(KVER) scripts/kdir.sh 2>/dev/null)
 endif
 ifeq ($(KVER),)
 KVER := $(shell KDIR=$(KDIR) scripts/kdir.sh --kver 2>/dev/null)
 endif
 export KDIR KVER
+
+# "make check" tests the one kernel KDIR or KVER names, if either is given,
+# else every supported kernel installed (scripts/kdir.sh --all), found when
+# the recipe runs: "deps" may just have installed them.
+CHECK_ONE := $(filter command line environment,$(origin KDIR) $(origin KVER))
 
 BUILD_DIR  ?= build
 BUILD_TYPE ?= RelWithDebInfo
@@ -39,8 +46,8 @@ CHECKPATCH_DIR := $(BUILD_DIR)/checkpatch/$(notdir $(LINUX_SOURCE:.tar.xz=))
 
 VM_RUN := selftests/vm/run --timeout $(VM_TIMEOUT)
 
-.PHONY: all kmod userspace unit selftest check demo install clean deps \
-	checkpatch shellcheck kdir-check help
+.PHONY: all kmod kmod-tree userspace unit selftest check demo install clean \
+	deps checkpatch shellcheck kdir-check help
 
 all: kmod userspace
 
@@ -59,6 +66,21 @@ kdir-check:
 kmod: kdir-check
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
 
+# Kbuild builds an external module where its sources are (M=). The
+# selftests build one tree per kernel instead, build/kmod/<release>, of
+# links to the sources: kernels do not share objects, and kmod/vmux.ko may
+# change while a test run waits for the VM.
+KMOD_TREE := $(BUILD_DIR)/kmod/$(KVER)
+KMOD_SRCS = Kbuild kmod/Kbuild $(filter-out %.mod.c,$(wildcard kmod/*.c)) \
+	$(wildcard kmod/*.h)
+
+kmod-tree: kdir-check
+	@mkdir -p $(KMOD_TREE)/kmod
+	@find $(KMOD_TREE) -xtype l -delete
+	@ln -sfn $(CURDIR)/include $(KMOD_TREE)/include
+	@for f in $(KMOD_SRCS); do ln -sf $(CURDIR)/$$f $(KMOD_TREE)/$$f; done
+	$(MAKE) -C $(KDIR) M=$(abspath $(KMOD_TREE)) modules
+
 userspace:
 	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE)
 	cmake --build $(BUILD_DIR) -j$(JOBS)
@@ -66,17 +88,33 @@ userspace:
 unit: userspace
 	ctest --test-dir $(BUILD_DIR) --output-on-failure
 
-# One VM boot for the whole suite; see selftests/run_all.sh.
-selftest: all
-	$(VM_RUN) -- selftests/run_all.sh $(TESTS)
+# One VM boot (of KVER) for the whole suite; see selftests/run_all.sh.
+selftest: userspace kmod-tree
+	VMUX_KO=$(abspath $(KMOD_TREE))/kmod/vmux.ko \
+		$(VM_RUN) --kver $(KVER) -- selftests/run_all.sh $(TESTS)
 
-# Unit tests and selftests both run, so one run reports both; either failing
-# fails the check.
+# Unit tests and selftests all run, so one run reports all; any failing
+# fails the check. Each kernel's VM logs stay in build/vm/*-<release>.log.
 check: deps
 	$(MAKE) all
 	@rc=0; \
 	$(MAKE) unit || rc=1; \
-	$(MAKE) selftest || rc=1; \
+	if [ -n "$(CHECK_ONE)" ]; then \
+		kvers=$(KVER); \
+	else \
+		kvers=$$(scripts/kdir.sh --all) || rc=1; \
+	fi; \
+	for k in $$kvers; do \
+		echo "==== make check: selftests on $$k"; \
+		if [ -n "$(CHECK_ONE)" ]; then \
+			$(MAKE) selftest || rc=1; \
+		else \
+			$(MAKE) selftest KVER=$$k KDIR=/lib/modules/$$k/build || rc=1; \
+		fi; \
+		for f in console dmesg; do \
+			cp -f build/vm/$$f.log build/vm/$$f-$$k.log 2>/dev/null; \
+		done; \
+	done; \
 	exit $$rc
 
 demo: deps
