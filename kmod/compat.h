@@ -90,4 +90,33 @@ static inline int ethtool_get_ts_info_by_layer(struct net_device *dev,
 }
 #endif
 
+/* 6.6 gave hardware time stamping ndos of its own, ndo_hwtstamp_get/set,
+ * and stacked drivers generic_hwtstamp_{get,set}_lower() to reach a lower
+ * whichever interface its driver has. Before, SIOC[GS]HWTSTAMP come to
+ * ndo_eth_ioctl, which forwards them (vmux_eth_ioctl()): the ndos are not
+ * installed, and the helpers below are never called.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 6, 0)
+#define VMUX_NDO_HWTSTAMP					\
+	.ndo_hwtstamp_get	= vmux_hwtstamp_get,		\
+	.ndo_hwtstamp_set	= vmux_hwtstamp_set,
+#else
+#define VMUX_NDO_HWTSTAMP
+
+struct kernel_hwtstamp_config;
+
+static inline int generic_hwtstamp_get_lower(struct net_device *dev,
+					     struct kernel_hwtstamp_config *cfg)
+{
+	return -EOPNOTSUPP;
+}
+
+static inline int generic_hwtstamp_set_lower(struct net_device *dev,
+					     struct kernel_hwtstamp_config *cfg,
+					     struct netlink_ext_ack *extack)
+{
+	return -EOPNOTSUPP;
+}
+#endif
+
 #endif /* _VMUX_COMPAT_H */

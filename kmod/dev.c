@@ -395,7 +395,7 @@ int vmux_eth_ioctl(struct net_device *dev, struct ifreq *ifr, int cmd)
 		if (cmd == SIOCSMIIREG && !vmux_lower_ns_capable(lower))
 			return -EPERM;
 		break;
-	case SIOCSHWTSTAMP:
+	case SIOCSHWTSTAMP:	/* before 6.6; then vmux_hwtstamp_set() */
 		if (!vmux_lower_ns_capable(lower))
 			return -EPERM;
 		break;
@@ -409,6 +409,28 @@ int vmux_eth_ioctl(struct net_device *dev, struct ifreq *ifr, int cmd)
 	if (!err)
 		ifr->ifr_ifru = ifrr.ifr_ifru;
 	return err;
+}
+
+/* Hardware time stamping from 6.6 on: the core asks these, no longer
+ * ndo_eth_ioctl, and they ask the lower through whichever interface its
+ * driver has, as 8021q and macvlan do. A change needs CAP_NET_ADMIN over
+ * the lower's netns, as in vmux_eth_ioctl().
+ */
+int vmux_hwtstamp_get(struct net_device *dev,
+		      struct kernel_hwtstamp_config *cfg)
+{
+	return generic_hwtstamp_get_lower(vmux_priv(dev)->lower, cfg);
+}
+
+int vmux_hwtstamp_set(struct net_device *dev,
+		      struct kernel_hwtstamp_config *cfg,
+		      struct netlink_ext_ack *extack)
+{
+	struct net_device *lower = vmux_priv(dev)->lower;
+
+	if (!vmux_lower_ns_capable(lower))
+		return -EPERM;
+	return generic_hwtstamp_set_lower(lower, cfg, extack);
 }
 
 static void vmux_ethtool_get_drvinfo(struct net_device *dev,

@@ -939,6 +939,7 @@ static const struct net_device_ops vmux_macvlan_netdev_ops = {
 	.ndo_fdb_del		= vmux_macvlan_fdb_del,
 	.ndo_fdb_dump		= ndo_dflt_fdb_dump,
 	.ndo_eth_ioctl		= vmux_eth_ioctl,
+	VMUX_NDO_HWTSTAMP
 	.ndo_get_iflink		= vmux_get_iflink,
 	.ndo_features_check	= passthru_features_check,
 #ifdef CONFIG_NET_POLL_CONTROLLER

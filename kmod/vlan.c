@@ -945,6 +945,7 @@ static const struct net_device_ops vmux_vlan_netdev_ops = {
 	.ndo_change_rx_flags	= vmux_vlan_change_rx_flags,
 	.ndo_change_mtu		= vmux_vlan_change_mtu,
 	.ndo_eth_ioctl		= vmux_eth_ioctl,
+	VMUX_NDO_HWTSTAMP
 	.ndo_neigh_setup	= vmux_vlan_neigh_setup,
 	.ndo_get_stats64	= vmux_get_stats64,
 	.ndo_fix_features	= vmux_vlan_fix_features,
