@@ -132,7 +132,8 @@ static bool vmux_ipv_skb_key(struct vmux_port *port, struct sk_buff *skb,
 		if (unlikely(!pskb_network_may_pull(skb, sizeof(*ip4h))))
 			return false;
 		ip4h = ip_hdr(skb);
-		len = ntohs(ip4h->tot_len);
+		/* A BIG TCP GSO packet (6.3+) carries 0 in tot_len. */
+		len = skb_ip_totlen(skb);
 		if (ip4h->ihl < 5 || ip4h->version != 4 ||
 		    skb->len < len || len < ip4h->ihl * 4)
 			return false;
