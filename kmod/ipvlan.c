@@ -34,7 +34,7 @@
 	(NETIF_F_SG | NETIF_F_HW_CSUM | NETIF_F_GSO_ROBUST | \
 	 NETIF_F_GSO_SOFTWARE | NETIF_F_GSO_ENCAP_ALL)
 #define VMUX_IPV_ALWAYS_ON \
-	(VMUX_IPV_ALWAYS_ON_OFFLOADS | NETIF_F_LLTX | NETIF_F_VLAN_CHALLENGED)
+	(VMUX_IPV_ALWAYS_ON_OFFLOADS | VMUX_F_LLTX | NETIF_F_VLAN_CHALLENGED)
 
 enum {
 	VMUX_IPV_BACKLOG_LIMIT = 1000,	/* IPVLAN_QBACKLOG_LIMIT */
@@ -132,7 +132,8 @@ static bool vmux_ipv_skb_key(struct vmux_port *port, struct sk_buff *skb,
 		if (unlikely(!pskb_network_may_pull(skb, sizeof(*ip4h))))
 			return false;
 		ip4h = ip_hdr(skb);
-		len = ntohs(ip4h->tot_len);
+		/* A BIG TCP GSO packet (6.3+) carries 0 in tot_len. */
+		len = skb_ip_totlen(skb);
 		if (ip4h->ihl < 5 || ip4h->version != 4 ||
 		    skb->len < len || len < ip4h->ihl * 4)
 			return false;
@@ -1057,7 +1058,7 @@ static struct notifier_block vmux_ipv_inet6_vtor_nb = {
 
 /* ---- net_device_ops ---------------------------------------------------- */
 
-static struct device_type vmux_ipvlan_type = {
+static const struct device_type vmux_ipvlan_type = {
 	.name = VMUX_KIND_IPVLAN,
 };
 

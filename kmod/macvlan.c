@@ -18,7 +18,7 @@
 #define VMUX_MV_ALWAYS_ON_OFFLOADS \
 	(NETIF_F_SG | NETIF_F_HW_CSUM | NETIF_F_GSO_SOFTWARE | \
 	 NETIF_F_GSO_ROBUST | NETIF_F_GSO_ENCAP_ALL)
-#define VMUX_MV_ALWAYS_ON (VMUX_MV_ALWAYS_ON_OFFLOADS | NETIF_F_LLTX)
+#define VMUX_MV_ALWAYS_ON (VMUX_MV_ALWAYS_ON_OFFLOADS | VMUX_F_LLTX)
 #define VMUX_MV_FEATURES \
 	(NETIF_F_SG | NETIF_F_HW_CSUM | NETIF_F_HIGHDMA | NETIF_F_FRAGLIST | \
 	 NETIF_F_GSO | NETIF_F_TSO | NETIF_F_LRO | NETIF_F_TSO_ECN | \
@@ -621,7 +621,7 @@ static const struct header_ops vmux_macvlan_header_ops = {
 
 /* ---- net_device_ops ---------------------------------------------------- */
 
-static struct device_type vmux_macvlan_type = {
+static const struct device_type vmux_macvlan_type = {
 	.name = VMUX_KIND_MACVLAN,
 };
 
@@ -935,6 +935,7 @@ static const struct net_device_ops vmux_macvlan_netdev_ops = {
 	.ndo_fdb_del		= vmux_macvlan_fdb_del,
 	.ndo_fdb_dump		= ndo_dflt_fdb_dump,
 	.ndo_eth_ioctl		= vmux_eth_ioctl,
+	VMUX_NDO_HWTSTAMP
 	.ndo_get_iflink		= vmux_get_iflink,
 	.ndo_features_check	= passthru_features_check,
 #ifdef CONFIG_NET_POLL_CONTROLLER
@@ -947,7 +948,7 @@ static const struct net_device_ops vmux_macvlan_netdev_ops = {
 static void vmux_macvlan_setup(struct net_device *dev)
 {
 	vmux_setup(dev);
-	dev->priv_flags |= IFF_CHANGE_PROTO_DOWN;
+	vmux_set_change_proto_down(dev);
 	dev->netdev_ops = &vmux_macvlan_netdev_ops;
 	dev->header_ops = &vmux_macvlan_header_ops;
 	dev->min_mtu = ETH_MIN_MTU;

@@ -768,7 +768,7 @@ static netdev_features_t vmux_vlan_tnl_features(struct net_device *lower)
 	return 0;
 }
 
-static struct device_type vmux_vlan_type = {
+static const struct device_type vmux_vlan_type = {
 	.name = VMUX_KIND_VLAN,
 };
 
@@ -782,10 +782,11 @@ static int vmux_vlan_init(struct net_device *dev)
 				      IFF_MASTER | IFF_SLAVE);
 	dev->hw_features = NETIF_F_HW_CSUM | NETIF_F_SG | NETIF_F_FRAGLIST |
 			   NETIF_F_GSO_SOFTWARE | NETIF_F_GSO_ENCAP_ALL |
-			   NETIF_F_HIGHDMA | NETIF_F_SCTP_CRC | NETIF_F_ALL_FCOE;
-	dev->features |= dev->hw_features | NETIF_F_LLTX;
+			   NETIF_F_HIGHDMA | NETIF_F_SCTP_CRC | VMUX_F_ALL_FCOE;
+	dev->features |= dev->hw_features;
+	vmux_set_fcoe_mtu(dev);
 	netif_inherit_tso_max(dev, lower);
-	dev->vlan_features = lower->vlan_features & ~NETIF_F_ALL_FCOE;
+	dev->vlan_features = lower->vlan_features & ~VMUX_F_ALL_FCOE;
 	dev->hw_enc_features = vmux_vlan_tnl_features(lower);
 	dev->mpls_features = lower->mpls_features;
 	dev->dev_id = lower->dev_id;
@@ -925,7 +926,7 @@ static netdev_features_t vmux_vlan_fix_features(struct net_device *dev,
 		lower_features |= NETIF_F_HW_CSUM;
 	features = netdev_intersect_features(features, lower_features);
 	features |= old & (NETIF_F_SOFT_FEATURES | NETIF_F_GSO_SOFTWARE);
-	return features | NETIF_F_LLTX;
+	return features | VMUX_F_LLTX;
 }
 
 static int vmux_vlan_neigh_setup(struct net_device *dev, struct neigh_parms *pa)
@@ -950,6 +951,7 @@ static const struct net_device_ops vmux_vlan_netdev_ops = {
 	.ndo_change_rx_flags	= vmux_vlan_change_rx_flags,
 	.ndo_change_mtu		= vmux_vlan_change_mtu,
 	.ndo_eth_ioctl		= vmux_eth_ioctl,
+	VMUX_NDO_HWTSTAMP
 	.ndo_neigh_setup	= vmux_vlan_neigh_setup,
 	.ndo_get_stats64	= vmux_get_stats64,
 	.ndo_fix_features	= vmux_vlan_fix_features,

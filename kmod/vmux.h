@@ -16,6 +16,7 @@
 #include <net/rtnetlink.h>
 #include <linux/vmux.h>
 
+#include "compat.h"
 #include "version.h"
 
 enum vmux_kind {
@@ -247,6 +248,11 @@ void vmux_inherit_features(struct net_device *dev, struct net_device *lower,
 void vmux_get_stats64(struct net_device *dev, struct rtnl_link_stats64 *s);
 int vmux_get_iflink(const struct net_device *dev);
 int vmux_eth_ioctl(struct net_device *dev, struct ifreq *ifr, int cmd);
+int vmux_hwtstamp_get(struct net_device *dev,
+		      struct kernel_hwtstamp_config *cfg);
+int vmux_hwtstamp_set(struct net_device *dev,
+		      struct kernel_hwtstamp_config *cfg,
+		      struct netlink_ext_ack *extack);
 
 #ifdef CONFIG_NET_POLL_CONTROLLER
 netdev_tx_t vmux_netpoll_xmit(struct vmux_dev *vdev, struct sk_buff *skb);

@@ -6,7 +6,7 @@
 #
 #   selftests/run_all.sh [TEST.sh...]
 #
-# Loads kmod/vmux.ko, runs each test script (default: the order in
+# Loads $VMUX_KO (default kmod/vmux.ko), runs each test script (default: the order in
 # selftests/TESTS, then any selftests/vmux_*.sh not listed there) under a
 # timeout, and after every step fails the step if the kernel log grew a
 # splat or the kernel picked up a taint other than O/E. Last, rmmod vmux
@@ -197,6 +197,10 @@ if [[ ${VMUX_NO_MODULE:-0} == 1 ]]; then
 	echo "# VMUX_NO_MODULE=1: not loading $ko"
 elif [[ ! -f $ko ]]; then
 	result "insmod $ko" FAIL "$ko is not built: run 'make kmod' (or 'make') first"
+	finish
+elif built_for=$(modinfo -F vermagic "$ko" 2>/dev/null) &&
+     [[ ${built_for%% *} != "$(uname -r)" ]]; then
+	result "insmod $ko" FAIL "$ko is built for ${built_for%% *}, this is $(uname -r)"
 	finish
 elif out=$(insmod "$ko" 2>&1); then
 	loaded=1
