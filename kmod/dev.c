@@ -6,8 +6,6 @@
 #include <linux/etherdevice.h>
 #include <linux/ethtool.h>
 #include <linux/netdevice.h>
-#include <linux/net_tstamp.h>
-#include <linux/phy.h>
 #include <linux/rtnetlink.h>
 
 #include "vmux.h"
@@ -66,13 +64,13 @@ void vmux_get_stats64(struct net_device *dev, struct rtnl_link_stats64 *s)
 		unsigned int start;
 
 		do {
-			start = u64_stats_fetch_begin_irq(&p->syncp);
+			start = u64_stats_fetch_begin(&p->syncp);
 			rxp = u64_stats_read(&p->rx_packets);
 			rxb = u64_stats_read(&p->rx_bytes);
 			rxm = u64_stats_read(&p->rx_multicast);
 			txp = u64_stats_read(&p->tx_packets);
 			txb = u64_stats_read(&p->tx_bytes);
-		} while (u64_stats_fetch_retry_irq(&p->syncp, start));
+		} while (u64_stats_fetch_retry(&p->syncp, start));
 
 		s->rx_packets += rxp;
 		s->rx_bytes += rxb;
@@ -319,11 +317,65 @@ void vmux_stacked_lower_event(struct vmux_dev *vdev, unsigned long event)
 	}
 }
 
+/* IFF_ALLMULTI and IFF_PROMISC of a child (those in @mask: the kind's) are
+ * counts it holds on the lower exactly while it is up: taken by ndo_open,
+ * given back by ndo_stop, moved by ndo_change_rx_flags only while IFF_UP,
+ * since the core calls that on a down device too. A netns move and a delete
+ * close the device first, so the lower's counts come back whatever the order
+ * of up, down, flag changes, moves and deletes. This is macvlan's rule; 6.1's
+ * 8021q (which pushes the flags while down and never takes them back) and
+ * ipvlan (which never takes back ALLMULTI) leak on delete.
+ */
+int vmux_rx_flags_open(struct vmux_dev *vdev, unsigned int mask)
+{
+	unsigned int flags = vdev->dev->flags & mask;
+	int err;
+
+	if (flags & IFF_ALLMULTI) {
+		err = dev_set_allmulti(vdev->lower, 1);
+		if (err < 0)
+			return err;
+	}
+	if (flags & IFF_PROMISC) {
+		err = dev_set_promiscuity(vdev->lower, 1);
+		if (err < 0) {
+			if (flags & IFF_ALLMULTI)
+				dev_set_allmulti(vdev->lower, -1);
+			return err;
+		}
+	}
+	return 0;
+}
+
+void vmux_rx_flags_stop(struct vmux_dev *vdev, unsigned int mask)
+{
+	unsigned int flags = vdev->dev->flags & mask;
+
+	if (flags & IFF_ALLMULTI)
+		dev_set_allmulti(vdev->lower, -1);
+	if (flags & IFF_PROMISC)
+		dev_set_promiscuity(vdev->lower, -1);
+}
+
+void vmux_rx_flags_change(struct vmux_dev *vdev, int change, unsigned int mask)
+{
+	struct net_device *dev = vdev->dev;
+
+	if (!(dev->flags & IFF_UP))
+		return;
+	change &= mask;
+	if (change & IFF_ALLMULTI)
+		dev_set_allmulti(vdev->lower, dev->flags & IFF_ALLMULTI ? 1 : -1);
+	if (change & IFF_PROMISC)
+		dev_set_promiscuity(vdev->lower, dev->flags & IFF_PROMISC ? 1 : -1);
+}
+
 void vmux_setup(struct net_device *dev)
 {
 	ether_setup(dev);
 	dev->priv_flags |= IFF_NO_QUEUE | IFF_UNICAST_FLT;
 	dev->priv_flags &= ~IFF_TX_SKB_SHARING;
+	vmux_set_lltx(dev);
 	netif_keep_dst(dev);
 	dev->needs_free_netdev = true;
 	dev->priv_destructor = vmux_dev_free;
@@ -421,7 +473,7 @@ int vmux_eth_ioctl(struct net_device *dev, struct ifreq *ifr, int cmd)
 		if (cmd == SIOCSMIIREG && !vmux_lower_ns_capable(lower))
 			return -EPERM;
 		break;
-	case SIOCSHWTSTAMP:
+	case SIOCSHWTSTAMP:	/* before 6.6; then vmux_hwtstamp_set() */
 		if (!vmux_lower_ns_capable(lower))
 			return -EPERM;
 		break;
@@ -435,6 +487,28 @@ int vmux_eth_ioctl(struct net_device *dev, struct ifreq *ifr, int cmd)
 	if (!err)
 		ifr->ifr_ifru = ifrr.ifr_ifru;
 	return err;
+}
+
+/* Hardware time stamping from 6.6 on: the core asks these, no longer
+ * ndo_eth_ioctl, and they ask the lower through whichever interface its
+ * driver has, as 8021q and macvlan do. A change needs CAP_NET_ADMIN over
+ * the lower's netns, as in vmux_eth_ioctl().
+ */
+int vmux_hwtstamp_get(struct net_device *dev,
+		      struct kernel_hwtstamp_config *cfg)
+{
+	return generic_hwtstamp_get_lower(vmux_priv(dev)->lower, cfg);
+}
+
+int vmux_hwtstamp_set(struct net_device *dev,
+		      struct kernel_hwtstamp_config *cfg,
+		      struct netlink_ext_ack *extack)
+{
+	struct net_device *lower = vmux_priv(dev)->lower;
+
+	if (!vmux_lower_ns_capable(lower))
+		return -EPERM;
+	return generic_hwtstamp_set_lower(lower, cfg, extack);
 }
 
 static void vmux_ethtool_get_drvinfo(struct net_device *dev,
@@ -452,20 +526,9 @@ static int vmux_ethtool_get_link_ksettings(struct net_device *dev,
 }
 
 static int vmux_ethtool_get_ts_info(struct net_device *dev,
-				    struct ethtool_ts_info *info)
+				    struct kernel_ethtool_ts_info *info)
 {
-	struct net_device *lower = vmux_priv(dev)->lower;
-	const struct ethtool_ops *ops = lower->ethtool_ops;
-	struct phy_device *phydev = lower->phydev;
-
-	if (phy_has_tsinfo(phydev))
-		return phy_ts_info(phydev, info);
-	if (ops->get_ts_info)
-		return ops->get_ts_info(lower, info);
-	info->so_timestamping = SOF_TIMESTAMPING_RX_SOFTWARE |
-				SOF_TIMESTAMPING_SOFTWARE;
-	info->phc_index = -1;
-	return 0;
+	return ethtool_get_ts_info_by_layer(vmux_priv(dev)->lower, info);
 }
 
 const struct ethtool_ops vmux_ethtool_ops = {

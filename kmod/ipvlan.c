@@ -34,7 +34,7 @@
 	(NETIF_F_SG | NETIF_F_HW_CSUM | NETIF_F_GSO_ROBUST | \
 	 NETIF_F_GSO_SOFTWARE | NETIF_F_GSO_ENCAP_ALL)
 #define VMUX_IPV_ALWAYS_ON \
-	(VMUX_IPV_ALWAYS_ON_OFFLOADS | NETIF_F_LLTX | NETIF_F_VLAN_CHALLENGED)
+	(VMUX_IPV_ALWAYS_ON_OFFLOADS | VMUX_F_LLTX | NETIF_F_VLAN_CHALLENGED)
 
 enum {
 	VMUX_IPV_BACKLOG_LIMIT = 1000,	/* IPVLAN_QBACKLOG_LIMIT */
@@ -132,7 +132,8 @@ static bool vmux_ipv_skb_key(struct vmux_port *port, struct sk_buff *skb,
 		if (unlikely(!pskb_network_may_pull(skb, sizeof(*ip4h))))
 			return false;
 		ip4h = ip_hdr(skb);
-		len = ntohs(ip4h->tot_len);
+		/* A BIG TCP GSO packet (6.3+) carries 0 in tot_len. */
+		len = skb_ip_totlen(skb);
 		if (ip4h->ihl < 5 || ip4h->version != 4 ||
 		    skb->len < len || len < ip4h->ihl * 4)
 			return false;
@@ -749,7 +750,10 @@ static struct pernet_operations vmux_ipv_net_ops = {
 static int vmux_ipv_noarp(struct net_device *dev, u16 mode,
 			  struct netlink_ext_ack *extack)
 {
-	unsigned int flags = dev->flags;
+	/* Not dev->flags: PROMISC and ALLMULTI there may be an upper's (a
+	 * packet socket's), which dev_change_flags() would make the user's.
+	 */
+	unsigned int flags = dev_get_flags(dev);
 
 	if (mode == VMUX_IPVLAN_MODE_L2)
 		flags &= ~IFF_NOARP;
@@ -1054,7 +1058,7 @@ static struct notifier_block vmux_ipv_inet6_vtor_nb = {
 
 /* ---- net_device_ops ---------------------------------------------------- */
 
-static struct device_type vmux_ipvlan_type = {
+static const struct device_type vmux_ipvlan_type = {
 	.name = VMUX_KIND_IPVLAN,
 };
 
@@ -1076,7 +1080,11 @@ static int vmux_ipvlan_open(struct net_device *dev)
 	struct vmux_dev *vdev = vmux_priv(dev);
 	struct vmux_port *port = vdev->port;
 	struct vmux_ipaddr *a;
+	int err;
 
+	err = vmux_rx_flags_open(vdev, IFF_ALLMULTI);
+	if (err < 0)
+		return err;
 	if (port->ipvlan_mode == VMUX_IPVLAN_MODE_L2)
 		dev->flags &= ~IFF_NOARP;
 	else
@@ -1098,6 +1106,7 @@ static int vmux_ipvlan_stop(struct net_device *dev)
 
 	dev_uc_unsync(vdev->lower, dev);
 	dev_mc_unsync(vdev->lower, dev);
+	vmux_rx_flags_stop(vdev, IFF_ALLMULTI);
 	spin_lock_bh(&port->addrs_lock);
 	list_for_each_entry(a, &vdev->ipv.addrs, anode)
 		vmux_ipv_hash_del(a);
@@ -1121,10 +1130,10 @@ static netdev_features_t vmux_ipvlan_fix_features(struct net_device *dev,
 
 static void vmux_ipvlan_change_rx_flags(struct net_device *dev, int change)
 {
-	/* As ipvlan: ALLMULTI reaches the lower, PROMISC does not. */
-	if (dev->flags & IFF_UP && change & IFF_ALLMULTI)
-		dev_set_allmulti(vmux_priv(dev)->lower,
-				 dev->flags & IFF_ALLMULTI ? 1 : -1);
+	/* As ipvlan: ALLMULTI reaches the lower, PROMISC does not; but only
+	 * while up (open and stop move it), or it does not come back.
+	 */
+	vmux_rx_flags_change(vmux_priv(dev), change, IFF_ALLMULTI);
 }
 
 static void vmux_ipvlan_set_rx_mode(struct net_device *dev)

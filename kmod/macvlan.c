@@ -18,7 +18,7 @@
 #define VMUX_MV_ALWAYS_ON_OFFLOADS \
 	(NETIF_F_SG | NETIF_F_HW_CSUM | NETIF_F_GSO_SOFTWARE | \
 	 NETIF_F_GSO_ROBUST | NETIF_F_GSO_ENCAP_ALL)
-#define VMUX_MV_ALWAYS_ON (VMUX_MV_ALWAYS_ON_OFFLOADS | NETIF_F_LLTX)
+#define VMUX_MV_ALWAYS_ON (VMUX_MV_ALWAYS_ON_OFFLOADS | VMUX_F_LLTX)
 #define VMUX_MV_FEATURES \
 	(NETIF_F_SG | NETIF_F_HW_CSUM | NETIF_F_HIGHDMA | NETIF_F_FRAGLIST | \
 	 NETIF_F_GSO | NETIF_F_TSO | NETIF_F_LRO | NETIF_F_TSO_ECN | \
@@ -621,7 +621,7 @@ static const struct header_ops vmux_macvlan_header_ops = {
 
 /* ---- net_device_ops ---------------------------------------------------- */
 
-static struct device_type vmux_macvlan_type = {
+static const struct device_type vmux_macvlan_type = {
 	.name = VMUX_KIND_MACVLAN,
 };
 
@@ -639,53 +639,63 @@ static int vmux_macvlan_init(struct net_device *dev)
 	return vmux_dev_common_init(dev);
 }
 
+/* By the mode, not port->passthru: dellink clears that before the device
+ * is closed.
+ */
+static bool vmux_mv_passthru(const struct vmux_dev *vdev)
+{
+	return vdev->mv.mode == VMUX_MACVLAN_MODE_PASSTHRU;
+}
+
+/* The flags a child holds on the lower while up (vmux_rx_flags_open()):
+ * passthru makes the lower promiscuous for the device (unless nopromisc),
+ * not for its flag, as macvlan. ALLMULTI in every mode: macvlan leaves it
+ * out of open and stop for passthru but follows it while up, and
+ * underflows.
+ */
+static unsigned int vmux_mv_rx_flags(const struct vmux_dev *vdev)
+{
+	return vmux_mv_passthru(vdev) ? IFF_ALLMULTI : IFF_ALLMULTI | IFF_PROMISC;
+}
+
+/* What an up child holds on the lower for its address: an entry in its
+ * unicast filter or, passthru, its promiscuity (unless nopromisc).
+ */
+static int vmux_mv_hold_addr(struct vmux_dev *vdev, bool hold)
+{
+	struct net_device *lower = vdev->lower;
+
+	if (!vmux_mv_passthru(vdev))
+		return hold ? dev_uc_add(lower, vdev->dev->dev_addr) :
+			      dev_uc_del(lower, vdev->dev->dev_addr);
+	if (vdev->mv.flags & VMUX_MACVLAN_FLAG_NOPROMISC)
+		return 0;
+	return dev_set_promiscuity(lower, hold ? 1 : -1);
+}
+
 static int vmux_macvlan_open(struct net_device *dev)
 {
 	struct vmux_dev *vdev = vmux_priv(dev);
-	struct net_device *lower = vdev->lower;
 	int err;
 
-	if (vdev->port->passthru) {
-		if (!(vdev->mv.flags & VMUX_MACVLAN_FLAG_NOPROMISC)) {
-			err = dev_set_promiscuity(lower, 1);
-			if (err < 0)
-				return err;
-		}
-		goto hash_add;
-	}
-	if (vmux_mac_busy(vdev->port, dev->dev_addr))
+	if (!vmux_mv_passthru(vdev) && vmux_mac_busy(vdev->port, dev->dev_addr))
 		return -EADDRINUSE;
-	err = dev_uc_add(lower, dev->dev_addr);
+	err = vmux_mv_hold_addr(vdev, true);
 	if (err < 0)
 		return err;
-	if (dev->flags & IFF_ALLMULTI) {
-		err = dev_set_allmulti(lower, 1);
-		if (err < 0)
-			goto del_unicast;
-	}
-	if (dev->flags & IFF_PROMISC) {
-		err = dev_set_promiscuity(lower, 1);
-		if (err < 0)
-			goto clear_multi;
-	}
-hash_add:
+	err = vmux_rx_flags_open(vdev, vmux_mv_rx_flags(vdev));
+	if (err < 0)
+		goto release_addr;
 	err = vmux_mac_hash_add(vdev);
-	if (!err) {
-		vmux_transfer_operstate(lower, dev);
-		return 0;
-	}
-	if (vdev->port->passthru) {
-		if (!(vdev->mv.flags & VMUX_MACVLAN_FLAG_NOPROMISC))
-			dev_set_promiscuity(lower, -1);
-		return err == -EEXIST ? -EADDRINUSE : err;
-	}
-	if (dev->flags & IFF_PROMISC)
-		dev_set_promiscuity(lower, -1);
-clear_multi:
-	if (dev->flags & IFF_ALLMULTI)
-		dev_set_allmulti(lower, -1);
-del_unicast:
-	dev_uc_del(lower, dev->dev_addr);
+	if (err < 0)
+		goto release_flags;
+	vmux_transfer_operstate(vdev->lower, dev);
+	return 0;
+
+release_flags:
+	vmux_rx_flags_stop(vdev, vmux_mv_rx_flags(vdev));
+release_addr:
+	vmux_mv_hold_addr(vdev, false);
 	return err == -EEXIST ? -EADDRINUSE : err;
 }
 
@@ -696,16 +706,8 @@ static int vmux_macvlan_stop(struct net_device *dev)
 
 	dev_uc_unsync(lower, dev);
 	dev_mc_unsync(lower, dev);
-	if (vdev->port->passthru) {
-		if (!(vdev->mv.flags & VMUX_MACVLAN_FLAG_NOPROMISC))
-			dev_set_promiscuity(lower, -1);
-	} else {
-		if (dev->flags & IFF_ALLMULTI)
-			dev_set_allmulti(lower, -1);
-		if (dev->flags & IFF_PROMISC)
-			dev_set_promiscuity(lower, -1);
-		dev_uc_del(lower, dev->dev_addr);
-	}
+	vmux_rx_flags_stop(vdev, vmux_mv_rx_flags(vdev));
+	vmux_mv_hold_addr(vdev, false);
 	vmux_mac_hash_del(vdev);
 	netif_carrier_off(dev);
 	return 0;
@@ -848,14 +850,8 @@ static void vmux_macvlan_set_rx_mode(struct net_device *dev)
 static void vmux_macvlan_change_rx_flags(struct net_device *dev, int change)
 {
 	struct vmux_dev *vdev = vmux_priv(dev);
-	struct net_device *lower = vdev->lower;
 
-	if (!(dev->flags & IFF_UP))
-		return;
-	if (change & IFF_ALLMULTI)
-		dev_set_allmulti(lower, dev->flags & IFF_ALLMULTI ? 1 : -1);
-	if (!vdev->port->passthru && change & IFF_PROMISC)
-		dev_set_promiscuity(lower, dev->flags & IFF_PROMISC ? 1 : -1);
+	vmux_rx_flags_change(vdev, change, vmux_mv_rx_flags(vdev));
 }
 
 static netdev_features_t vmux_macvlan_fix_features(struct net_device *dev,
@@ -938,6 +934,7 @@ static const struct net_device_ops vmux_macvlan_netdev_ops = {
 	.ndo_fdb_del		= vmux_macvlan_fdb_del,
 	.ndo_fdb_dump		= ndo_dflt_fdb_dump,
 	.ndo_eth_ioctl		= vmux_eth_ioctl,
+	VMUX_NDO_HWTSTAMP
 	.ndo_get_iflink		= vmux_get_iflink,
 	.ndo_features_check	= passthru_features_check,
 #ifdef CONFIG_NET_POLL_CONTROLLER
@@ -950,7 +947,7 @@ static const struct net_device_ops vmux_macvlan_netdev_ops = {
 static void vmux_macvlan_setup(struct net_device *dev)
 {
 	vmux_setup(dev);
-	dev->priv_flags |= IFF_CHANGE_PROTO_DOWN;
+	vmux_set_change_proto_down(dev);
 	dev->netdev_ops = &vmux_macvlan_netdev_ops;
 	dev->header_ops = &vmux_macvlan_header_ops;
 	dev->min_mtu = ETH_MIN_MTU;

@@ -307,7 +307,7 @@ static bool vmux_is_child(const struct net_device *dev)
  */
 static void vmux_child_change(struct net_device *dev)
 {
-	if (!(dev->priv_flags & IFF_CHANGE_PROTO_DOWN) ||
+	if (!vmux_can_change_proto_down(dev) ||
 	    !(dev->flags & IFF_UP) || !vmux_is_child(dev))
 		return;
 	vmux_transfer_operstate(vmux_priv(dev)->lower, dev);

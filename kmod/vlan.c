@@ -910,7 +910,7 @@ static netdev_features_t vmux_vlan_tnl_features(struct net_device *lower)
 	return 0;
 }
 
-static struct device_type vmux_vlan_type = {
+static const struct device_type vmux_vlan_type = {
 	.name = VMUX_KIND_VLAN,
 };
 
@@ -924,10 +924,11 @@ static int vmux_vlan_init(struct net_device *dev)
 				      IFF_MASTER | IFF_SLAVE);
 	dev->hw_features = NETIF_F_HW_CSUM | NETIF_F_SG | NETIF_F_FRAGLIST |
 			   NETIF_F_GSO_SOFTWARE | NETIF_F_GSO_ENCAP_ALL |
-			   NETIF_F_HIGHDMA | NETIF_F_SCTP_CRC | NETIF_F_ALL_FCOE;
-	dev->features |= dev->hw_features | NETIF_F_LLTX | VMUX_VLAN_UPPER_TAGS;
+			   NETIF_F_HIGHDMA | NETIF_F_SCTP_CRC | VMUX_F_ALL_FCOE;
+	dev->features |= dev->hw_features | VMUX_VLAN_UPPER_TAGS;
+	vmux_set_fcoe_mtu(dev);
 	netif_inherit_tso_max(dev, lower);
-	dev->vlan_features = lower->vlan_features & ~NETIF_F_ALL_FCOE;
+	dev->vlan_features = lower->vlan_features & ~VMUX_F_ALL_FCOE;
 	dev->hw_enc_features = vmux_vlan_tnl_features(lower);
 	dev->mpls_features = lower->mpls_features;
 	dev->dev_id = lower->dev_id;
@@ -982,6 +983,12 @@ static int vmux_vlan_open(struct net_device *dev)
 		if (err < 0)
 			return err;
 	}
+	err = vmux_rx_flags_open(vdev, IFF_ALLMULTI | IFF_PROMISC);
+	if (err < 0) {
+		if (!ether_addr_equal(dev->dev_addr, lower->dev_addr))
+			dev_uc_del(lower, dev->dev_addr);
+		return err;
+	}
 	ether_addr_copy(vdev->vlan.lower_addr, lower->dev_addr);
 	if (netif_carrier_ok(lower))
 		netif_carrier_on(dev);
@@ -994,6 +1001,7 @@ static int vmux_vlan_stop(struct net_device *dev)
 
 	dev_mc_unsync(lower, dev);
 	dev_uc_unsync(lower, dev);
+	vmux_rx_flags_stop(vmux_priv(dev), IFF_ALLMULTI | IFF_PROMISC);
 	if (!ether_addr_equal(dev->dev_addr, lower->dev_addr))
 		dev_uc_del(lower, dev->dev_addr);
 	netif_carrier_off(dev);
@@ -1029,14 +1037,13 @@ static int vmux_vlan_change_mtu(struct net_device *dev, int new_mtu)
 	return 0;
 }
 
+/* Only while up, as 8021q before 6.1.135 ("net: vlan: don't propagate flags
+ * on open"): since then it pushes them while down and never takes them
+ * back, and a deleted promiscuous vlan leaves its lower promiscuous.
+ */
 static void vmux_vlan_change_rx_flags(struct net_device *dev, int change)
 {
-	struct net_device *lower = vmux_priv(dev)->lower;
-
-	if (change & IFF_ALLMULTI)
-		dev_set_allmulti(lower, dev->flags & IFF_ALLMULTI ? 1 : -1);
-	if (change & IFF_PROMISC)
-		dev_set_promiscuity(lower, dev->flags & IFF_PROMISC ? 1 : -1);
+	vmux_rx_flags_change(vmux_priv(dev), change, IFF_ALLMULTI | IFF_PROMISC);
 }
 
 static void vmux_vlan_set_rx_mode(struct net_device *dev)
@@ -1061,7 +1068,7 @@ static netdev_features_t vmux_vlan_fix_features(struct net_device *dev,
 		lower_features |= NETIF_F_HW_CSUM;
 	features = netdev_intersect_features(features, lower_features);
 	features |= old & (NETIF_F_SOFT_FEATURES | NETIF_F_GSO_SOFTWARE);
-	return features | NETIF_F_LLTX | VMUX_VLAN_UPPER_TAGS;
+	return features | VMUX_F_LLTX | VMUX_VLAN_UPPER_TAGS;
 }
 
 static int vmux_vlan_neigh_setup(struct net_device *dev, struct neigh_parms *pa)
@@ -1086,6 +1093,7 @@ static const struct net_device_ops vmux_vlan_netdev_ops = {
 	.ndo_change_rx_flags	= vmux_vlan_change_rx_flags,
 	.ndo_change_mtu		= vmux_vlan_change_mtu,
 	.ndo_eth_ioctl		= vmux_eth_ioctl,
+	VMUX_NDO_HWTSTAMP
 	.ndo_neigh_setup	= vmux_vlan_neigh_setup,
 	.ndo_get_stats64	= vmux_get_stats64,
 	.ndo_fix_features	= vmux_vlan_fix_features,
@@ -1170,8 +1178,12 @@ static void vmux_vlan_lower_event(struct vmux_dev *vdev, unsigned long event,
 			vmux_transfer_operstate(lower, dev);
 		break;
 	case NETDEV_UP:
+		/* dev_get_flags(), as 8021q: dev->flags holds PROMISC and
+		 * ALLMULTI an upper (a bridge) set, which dev_change_flags()
+		 * would take for the user's and add to the counts.
+		 */
 		if (!(dev->flags & IFF_UP) && !loose)
-			dev_change_flags(dev, dev->flags | IFF_UP, NULL);
+			dev_change_flags(dev, dev_get_flags(dev) | IFF_UP, NULL);
 		vmux_transfer_operstate(lower, dev);
 		break;
 	}

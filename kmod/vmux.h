@@ -16,6 +16,7 @@
 #include <net/rtnetlink.h>
 #include <linux/vmux.h>
 
+#include "compat.h"
 #include "version.h"
 
 enum vmux_kind {
@@ -230,6 +231,9 @@ void vmux_link_ops_init(struct rtnl_link_ops *ops);
 void vmux_transfer_operstate(const struct net_device *lower,
 			     struct net_device *dev);
 void vmux_stacked_lower_event(struct vmux_dev *vdev, unsigned long event);
+int vmux_rx_flags_open(struct vmux_dev *vdev, unsigned int mask);
+void vmux_rx_flags_stop(struct vmux_dev *vdev, unsigned int mask);
+void vmux_rx_flags_change(struct vmux_dev *vdev, int change, unsigned int mask);
 void vmux_count_rx(struct vmux_dev *vdev, unsigned int len, bool mcast);
 void vmux_count_tx(struct vmux_dev *vdev, unsigned int len, int ret);
 void vmux_drop(struct vmux_dev *vdev, enum vmux_drop_reason reason);
@@ -246,6 +250,11 @@ void vmux_inherit_features(struct net_device *dev, struct net_device *lower,
 void vmux_get_stats64(struct net_device *dev, struct rtnl_link_stats64 *s);
 int vmux_get_iflink(const struct net_device *dev);
 int vmux_eth_ioctl(struct net_device *dev, struct ifreq *ifr, int cmd);
+int vmux_hwtstamp_get(struct net_device *dev,
+		      struct kernel_hwtstamp_config *cfg);
+int vmux_hwtstamp_set(struct net_device *dev,
+		      struct kernel_hwtstamp_config *cfg,
+		      struct netlink_ext_ack *extack);
 
 #ifdef CONFIG_NET_POLL_CONTROLLER
 netdev_tx_t vmux_netpoll_xmit(struct vmux_dev *vdev, struct sk_buff *skb);

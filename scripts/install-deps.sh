@@ -7,7 +7,8 @@
 #
 #   scripts/install-deps.sh          build + test
 #   scripts/install-deps.sh --dev    also the developer tools: checkpatch's
-#                                    kernel source, sparse, shellcheck
+#                                    kernel source, sparse, shellcheck, and
+#                                    what building the debug kernel needs
 #   scripts/install-deps.sh --check  list what is missing, install nothing
 
 set -euo pipefail
@@ -25,14 +26,16 @@ pkgs=(
 	# CI
 	git
 )
-dev_pkgs=(linux-source-6.1 sparse shellcheck)
+dev_pkgs=(linux-source-6.1 sparse shellcheck
+	# scripts/debug-kernel.sh: building a kernel from linux-source-6.1
+	flex bison bc libelf-dev libssl-dev)
 
 check_only=0
 while (($#)); do
 	case "$1" in
 	--dev) pkgs+=("${dev_pkgs[@]}") ;;
 	--check) check_only=1 ;;
-	-h|--help) sed -n '3,12s/^# \{0,1\}//p' "$0"; exit 0 ;;
+	-h|--help) sed -n '3,13s/^# \{0,1\}//p' "$0"; exit 0 ;;
 	*) echo "usage: $0 [--dev] [--check]" >&2; exit 2 ;;
 	esac
 	shift

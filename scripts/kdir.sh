@@ -6,8 +6,9 @@
 # boots (/boot/vmlinuz-<release>): module and kernel must match.
 #
 # KDIR from the environment wins; else /lib/modules/$(uname -r)/build if it
-# exists; else the newest /lib/modules/*/build that exists (the host kernel
-# of a CI machine need not be the one whose headers are installed).
+# exists; else the newest supported kernel's /lib/modules/*/build (the host
+# kernel of a CI machine need not be the one whose headers are installed):
+# 6.1 only so far, so that a 6.12 installed beside it is not picked.
 # KVER from the environment wins; else it is read from the path
 # /lib/modules/<release>/build, else from the tree's kernel.release (a
 # self-built tree; Debian's header packages carry the upstream version there).
@@ -27,7 +28,7 @@ find_kdir()
 		echo "$d"
 		return 0
 	fi
-	for d in /lib/modules/*/build; do
+	for d in /lib/modules/6.1.*/build; do
 		[[ -d $d ]] || continue
 		best+="$d"$'\n'
 	done

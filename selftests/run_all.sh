@@ -6,14 +6,18 @@
 #
 #   selftests/run_all.sh [TEST.sh...]
 #
-# Loads kmod/vmux.ko, runs each test script (default: the order in
+# Loads $VMUX_KO (default kmod/vmux.ko), runs each test script (default: the order in
 # selftests/TESTS, then any selftests/vmux_*.sh not listed there) under a
 # timeout, and after every step fails the step if the kernel log grew a
 # splat or the kernel picked up a taint other than O/E. Last, rmmod vmux
-# must succeed. Ends with "selftests: N passed, N failed, N skipped" and
-# exits 1 if anything failed.
+# must succeed. On a kernel with kmemleak (the debug kernel, make
+# check-debug) no leak may lead back to vmux or rtnetlink, after the tests
+# and after rmmod; on one with lockdep, lockdep must still be on at the end.
+# Ends with "selftests: N passed, N failed, N skipped" and exits 1 if
+# anything failed.
 #
 # Environment: KSFT_TIMEOUT (per script, seconds, default 600),
+# VMUX_KO (the module, default kmod/vmux.ko),
 # VMUX_NO_MODULE=1 (do not load/unload vmux.ko: for harness development only),
 # VMUX_DMESG_LOG (where the kernel log is kept, default build/vm/dmesg.log).
 
@@ -24,7 +28,7 @@ cd "$top" || exit 1
 
 timeout_s=${KSFT_TIMEOUT:-600}
 dmesg_log=${VMUX_DMESG_LOG:-$top/build/vm/dmesg.log}
-ko=kmod/vmux.ko
+ko=${VMUX_KO:-kmod/vmux.ko}
 
 # The kernel's ways of saying it is broken (syzkaller's oops families).
 splat_re='BUG:|WARNING:|Oops|KASAN:|UBSAN:|KFENCE:|refcount_t:|'
@@ -72,15 +76,17 @@ taint_describe()
 	echo "$out"
 }
 
-# kernel_check NAME: fail NAME if the kernel log grew a splat or the kernel
-# picked up a new taint bit beyond O and E since the last check.
+# kernel_check NAME [IGNORE]: fail NAME if the kernel log grew a splat or the
+# kernel picked up a new taint bit beyond O and E since the last check.
+# Lines matching the regex IGNORE are not looked at (they stay in the log).
 kernel_check()
 {
-	local name=$1 log hits t new why=""
+	local name=$1 ignore=${2:-} log hits t new why=""
 
 	# Read and clear in one syscall: nothing is lost between checks.
 	log=$(dmesg -c)
 	[[ -n $log ]] && printf '%s\n' "$log" >>"$dmesg_log"
+	[[ -n $ignore ]] && log=$(printf '%s\n' "$log" | grep -vE -- "$ignore")
 	hits=$(printf '%s\n' "$log" | grep -nE -- "$splat_re")
 	if [[ -n $hits ]]; then
 		# From the first hit on: the trace is what one needs.
@@ -96,6 +102,54 @@ kernel_check()
 	fi
 
 	[[ -n $why ]] && result "$name: kernel splat or taint" FAIL "$why"
+}
+
+# --- the debug kernel's checkers (no-ops on a kernel without them) ----------
+
+kmemleak=/sys/kernel/debug/kmemleak
+
+# kmemleak_check NAME: scan twice (an object must be found unreferenced by
+# a scan after the one that first saw it), then fail NAME on every leak
+# whose allocation went through vmux or rtnetlink, or through code that is
+# gone (a module address kmemleak can no longer name: vmux after rmmod).
+# Other suspects (the core's own, from boot on) are counted, not failed.
+kmemleak_check()
+{
+	local name=$1 report ours n
+
+	[[ -w $kmemleak ]] || return 0
+	if ! { echo scan >"$kmemleak" && echo scan >"$kmemleak"; }; then
+		result "$name" FAIL "echo scan >$kmemleak failed (kmemleak disabled itself?)"
+		return
+	fi
+	report=$(<"$kmemleak")
+	n=$(grep -c '^unreferenced object' <<<"$report")
+	ours=$(awk -v RS='unreferenced object' \
+		'NR > 1 && /vmux|rtnetlink|rtnl_|\] 0x[0-9a-f]+\n/ { printf "unreferenced object%s", $0 }' \
+		<<<"$report")
+	if [[ -n $ours ]]; then
+		result "$name" FAIL "$(grep -c '^unreferenced object' <<<"$ours") of $n suspected leaks lead to vmux or rtnetlink:"$'\n'"$ours"
+	else
+		result "$name" " OK "
+		((n == 0)) || echo "# $name: $n suspected leaks elsewhere (cat $kmemleak)"
+	fi
+	# The scan's own "N new suspected memory leaks" line is judged here.
+	kernel_check "$name" 'kmemleak: [0-9]+ new suspected memory leaks'
+}
+
+# lockdep turns itself off after its first report (or when it runs out of
+# room): it must still be on at the end, or it saw nothing of the rest.
+lockdep_check()
+{
+	local v
+
+	[[ -r /proc/lockdep_stats ]] || return 0
+	v=$(awk '$1 == "debug_locks:" { print $2 }' /proc/lockdep_stats)
+	if [[ $v == 1 ]]; then
+		result "lockdep still on (debug_locks 1)" " OK "
+	else
+		result "lockdep still on" FAIL "debug_locks is '$v': lockdep reported something or gave up (see $dmesg_log)"
+	fi
 }
 
 finish()
@@ -143,6 +197,10 @@ if [[ ${VMUX_NO_MODULE:-0} == 1 ]]; then
 	echo "# VMUX_NO_MODULE=1: not loading $ko"
 elif [[ ! -f $ko ]]; then
 	result "insmod $ko" FAIL "$ko is not built: run 'make kmod' (or 'make') first"
+	finish
+elif built_for=$(modinfo -F vermagic "$ko" 2>/dev/null) &&
+     [[ ${built_for%% *} != "$(uname -r)" ]]; then
+	result "insmod $ko" FAIL "$ko is built for ${built_for%% *}, this is $(uname -r)"
 	finish
 elif out=$(insmod "$ko" 2>&1); then
 	loaded=1
@@ -257,6 +315,7 @@ links_base=" $(links_now | tr '\n' ' ') "
 for t in "${tests[@]}"; do
 	run_one "$t"
 done
+kmemleak_check "kmemleak after the tests"
 
 # --- unload --------------------------------------------------------------------------------
 
@@ -267,6 +326,8 @@ if ((loaded)); then
 		result "rmmod vmux" FAIL "$out"$'\n'"$(lsmod | grep -E '^vmux ' || true)"
 	fi
 	kernel_check "rmmod vmux"
+	kmemleak_check "kmemleak after rmmod vmux"
 fi
+lockdep_check
 
 finish
