@@ -49,6 +49,7 @@ taint_names=("proprietary module" "module force-loaded" "SMP unsafe"
 
 n_pass=0
 n_fail=0
+failed=()	# "script: test" of every [FAIL], repeated at the end
 n_skip=0
 taint_seen=0
 
@@ -60,7 +61,7 @@ result()
 	[[ -n $why ]] && printf '%s\n' "$why" | sed 's/^/\t/'
 	case "$status" in
 	" OK ") n_pass=$((n_pass + 1)) ;;
-	FAIL) n_fail=$((n_fail + 1)) ;;
+	FAIL) n_fail=$((n_fail + 1)); failed+=("$name") ;;
 	SKIP) n_skip=$((n_skip + 1)) ;;
 	esac
 }
@@ -154,6 +155,12 @@ lockdep_check()
 
 finish()
 {
+	local f
+
+	# Repeated last: a log's tail is what a CI summary shows.
+	for f in "${failed[@]}"; do
+		echo "FAILED: $f"
+	done
 	echo "selftests: $n_pass passed, $n_fail failed, $n_skip skipped"
 	((n_fail == 0))
 	exit
@@ -228,7 +235,7 @@ nics_home()
 
 run_one()
 {
-	local t=$1 path out pid rc ok fail skip leftover ns dev
+	local t=$1 path out pid rc ok fail skip leftover ns dev line
 
 	path=selftests/${t#selftests/}
 	if [[ ! -f $path ]]; then
@@ -251,6 +258,9 @@ run_one()
 	ok=$(grep -cE '^TEST: .*\[ OK \]$' "$out")
 	fail=$(grep -cE '^TEST: .*\[FAIL\]$' "$out")
 	skip=$(grep -cE '^TEST: .*\[SKIP\]$' "$out")
+	while IFS= read -r line; do
+		failed+=("$t: $line")
+	done < <(sed -nE 's/^TEST: (.*[^ ]) +\[FAIL\]$/\1/p' "$out")
 	rm -f "$out"
 	n_pass=$((n_pass + ok))
 	n_fail=$((n_fail + fail))
