@@ -3,26 +3,33 @@
 # vmux: one front door for the kernel module (Kbuild) and the userspace (CMake).
 #
 #   make              module + userspace
-#   make check        dependencies, build, unit tests, VM selftests
+#   make check        dependencies, build, unit tests, VM selftests on every
+#                     supported kernel installed (or the one KDIR/KVER names)
 #   make check-debug  the VM selftests on a KASAN + lockdep + kmemleak kernel
 #   make demo         boot the VM and show vmux at work
 #   make install      module (modules_install) + CLI (cmake --install)
 #
 # Knobs: KDIR (kernel build dir; default: see scripts/kdir.sh), KVER (the
-# kernel the VM boots; default: KDIR's release), TESTS (selftest scripts to
-# run, e.g. TESTS=vmux_vlan.sh), VM_TIMEOUT (s), KSFT_TIMEOUT (s per
+# kernel the VM boots; default: KDIR's release; KVER alone implies its
+# KDIR; either one limits "make check" to that kernel), TESTS (selftest
+# scripts to run, e.g. TESTS=vmux_vlan.sh), VM_TIMEOUT (s), KSFT_TIMEOUT (s per
 # script), DEBUG_VM_TIMEOUT and DEBUG_KSFT_TIMEOUT (the same for
 # check-debug), DESTDIR, PREFIX, BUILD_TYPE, CHECKPATCH_FLAGS (e.g. --strict).
 
 # Computed once (a plain ?= would run the script at every expansion), and
 # again by sub-makes if still empty: "make check" installs the headers first.
 ifeq ($(KDIR),)
-KDIR := $(shell scripts/kdir.sh 2>/dev/null)
+KDIR := $(shell KVER=$(KVER) scripts/kdir.sh 2>/dev/null)
 endif
 ifeq ($(KVER),)
 KVER := $(shell KDIR=$(KDIR) scripts/kdir.sh --kver 2>/dev/null)
 endif
 export KDIR KVER
+
+# "make check" tests the one kernel KDIR or KVER names, if either is given,
+# else every supported kernel installed (scripts/kdir.sh --all), found when
+# the recipe runs: "deps" may just have installed them.
+CHECK_ONE := $(filter command line environment,$(origin KDIR) $(origin KVER))
 
 BUILD_DIR  ?= build
 BUILD_TYPE ?= RelWithDebInfo
@@ -45,9 +52,11 @@ DEBUG_VM_TIMEOUT   ?= 5400
 DEBUG_KSFT_TIMEOUT ?= 1800
 # vmux built against the debug kernel; kmod/vmux.ko stays the stock one's.
 DEBUG_KMOD := $(abspath $(BUILD_DIR))/kmod-debug
+# vmux built for KVER, for the selftests (see kmod_tree below).
+KMOD_TREE := $(abspath $(BUILD_DIR))/kmod/$(KVER)
 
-.PHONY: all kmod userspace unit selftest check demo install clean deps \
-	checkpatch shellcheck kdir-check help kmod-debug check-debug
+.PHONY: all kmod kmod-tree userspace unit selftest check demo install clean \
+	deps checkpatch shellcheck kdir-check help kmod-debug check-debug
 
 all: kmod userspace
 
@@ -66,6 +75,26 @@ kdir-check:
 kmod: kdir-check
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
 
+# Kbuild builds an M= module in place, so a module for another kernel gets
+# a tree of its own: symlinks to the sources (make sees a changed source
+# through its link; a deleted one's link goes) and the objects beside them.
+define kmod_tree
+	@mkdir -p $(1)/kmod
+	@find $(1) -xtype l -delete
+	@ln -sfn $(CURDIR)/Kbuild $(1)/Kbuild
+	@ln -sfn $(CURDIR)/include $(1)/include
+	@for f in kmod/Kbuild $(filter-out %.mod.c,$(wildcard kmod/*.c)) $(wildcard kmod/*.h); do \
+		ln -sfn $(CURDIR)/$$f $(1)/$$f || exit 1; \
+	done
+endef
+
+# The selftests' module: one tree per kernel, build/kmod/<release>, so that
+# kernels keep their own objects and kmod/vmux.ko may change while a run
+# waits for the VM.
+kmod-tree: kdir-check
+	$(call kmod_tree,$(KMOD_TREE))
+	$(MAKE) -C $(KDIR) M=$(KMOD_TREE) modules
+
 userspace:
 	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE)
 	cmake --build $(BUILD_DIR) -j$(JOBS)
@@ -73,31 +102,42 @@ userspace:
 unit: userspace
 	ctest --test-dir $(BUILD_DIR) --output-on-failure
 
-# One VM boot for the whole suite; see selftests/run_all.sh.
-selftest: all
-	$(VM_RUN) -- selftests/run_all.sh $(TESTS)
+# One VM boot of KVER for the whole suite, with vmux built for it; see
+# selftests/run_all.sh.
+selftest: userspace kmod-tree
+	VMUX_KO=$(KMOD_TREE)/kmod/vmux.ko \
+		$(VM_RUN) --kver $(KVER) -- selftests/run_all.sh $(TESTS)
 
-# Unit tests and selftests both run, so one run reports both; either failing
-# fails the check.
+# Unit tests and selftests all run, so one run reports all; any failing
+# fails the check. Each kernel's VM logs stay in build/vm/*-<release>.log.
 check: deps
 	$(MAKE) all
 	@rc=0; \
 	$(MAKE) unit || rc=1; \
-	$(MAKE) selftest || rc=1; \
+	if [ -n "$(CHECK_ONE)" ]; then \
+		kvers=$(KVER); \
+	else \
+		kvers=$$(scripts/kdir.sh --all) || rc=1; \
+	fi; \
+	for k in $$kvers; do \
+		echo "==== make check: selftests on $$k"; \
+		if [ -n "$(CHECK_ONE)" ]; then \
+			$(MAKE) selftest || rc=1; \
+		else \
+			$(MAKE) selftest KVER=$$k KDIR=/lib/modules/$$k/build || rc=1; \
+		fi; \
+		for f in console dmesg; do \
+			cp -f build/vm/$$f.log build/vm/$$f-$$k.log 2>/dev/null; \
+		done; \
+	done; \
 	exit $$rc
 
-# Kbuild builds an M= module in place, so the debug build gets a tree of
-# its own: symlinks to the sources (make sees a changed source through its
-# link) and the objects beside them. scripts/debug-kernel.sh builds the
-# kernel the first time (about 20 minutes) and prints its tree after.
+# The debug build gets a tree of its own too (kmod_tree).
+# scripts/debug-kernel.sh builds the kernel the first time (about 20
+# minutes) and prints its tree after.
 kmod-debug:
-	@mkdir -p $(DEBUG_KMOD)/kmod
+	$(call kmod_tree,$(DEBUG_KMOD))
 	scripts/debug-kernel.sh >$(DEBUG_KMOD)/kdir
-	@ln -sfn $(CURDIR)/Kbuild $(DEBUG_KMOD)/Kbuild
-	@ln -sfn $(CURDIR)/include $(DEBUG_KMOD)/include
-	@for f in kmod/Kbuild $(filter-out %.mod.c,$(wildcard kmod/*.c)) $(wildcard kmod/*.h); do \
-		ln -sfn $(CURDIR)/$$f $(DEBUG_KMOD)/$$f || exit 1; \
-	done
 	$(MAKE) -C "$$(cat $(DEBUG_KMOD)/kdir)" M=$(DEBUG_KMOD) modules
 
 # The suite in one boot of the debug kernel, with its own module; run_all.sh

@@ -3,17 +3,23 @@
 #
 # Print the kernel build directory vmux is built against (KDIR), or with
 # --kver the release of that kernel, which is also the kernel the test VM
-# boots (/boot/vmlinuz-<release>): module and kernel must match.
+# boots (/boot/vmlinuz-<release>): module and kernel must match. With --all,
+# the release of every supported kernel installed (headers and image), one
+# a line, the newest of each series: the kernels "make check" tests.
 #
-# KDIR from the environment wins; else /lib/modules/$(uname -r)/build if it
-# exists; else the newest supported kernel's /lib/modules/*/build (the host
-# kernel of a CI machine need not be the one whose headers are installed):
-# 6.1 only so far, so that a 6.12 installed beside it is not picked.
+# KDIR from the environment wins; else /lib/modules/$KVER/build if KVER is
+# set; else /lib/modules/$(uname -r)/build if it exists; else the newest
+# 6.1 kernel's /lib/modules/*/build (the host kernel of a CI machine need
+# not be the one whose headers are installed; a 6.12 installed beside it is
+# not picked by default).
 # KVER from the environment wins; else it is read from the path
 # /lib/modules/<release>/build, else from the tree's kernel.release (a
 # self-built tree; Debian's header packages carry the upstream version there).
 
 set -u
+
+# The kernel series vmux supports (README.md, "Kernels").
+supported=(6.1 6.12)
 
 find_kdir()
 {
@@ -21,6 +27,11 @@ find_kdir()
 
 	if [[ -n "${KDIR:-}" ]]; then
 		echo "$KDIR"
+		return 0
+	fi
+	# A kernel named by its release: its own headers.
+	if [[ -n "${KVER:-}" ]]; then
+		echo "/lib/modules/$KVER/build"
 		return 0
 	fi
 	d=/lib/modules/$(uname -r)/build
@@ -59,6 +70,39 @@ kver_of()
 	return 1
 }
 
+# Every supported series' newest release with headers and an image.
+all_kvers()
+{
+	local d kver series s
+	local -A best=()
+
+	for d in /lib/modules/*/build; do
+		[[ -d $d ]] || continue
+		kver=${d%/build}
+		kver=${kver##*/}
+		[[ -r /boot/vmlinuz-$kver && $kver =~ ^([0-9]+\.[0-9]+)[.-] ]] || continue
+		series=${BASH_REMATCH[1]}
+		for s in "${supported[@]}"; do
+			[[ $s == "$series" ]] || continue
+			if [[ -z ${best[$s]:-} ]] ||
+			   [[ $(printf '%s\n' "${best[$s]}" "$kver" | sort -V | tail -n 1) == "$kver" ]]; then
+				best[$s]=$kver
+			fi
+		done
+	done
+	((${#best[@]})) || return 1
+	printf '%s\n' "${best[@]}" | sort -V
+}
+
+if [[ ${1:-} == --all ]]; then
+	all_kvers || {
+		echo "kdir.sh: no supported kernel (${supported[*]}) with headers and" \
+		     "image installed (scripts/install-deps.sh)" >&2
+		exit 1
+	}
+	exit 0
+fi
+
 kdir=$(find_kdir) || {
 	echo "kdir.sh: no kernel build directory in /lib/modules/*/build" \
 	     "(install linux-headers-amd64: scripts/install-deps.sh)" >&2
@@ -80,7 +124,7 @@ case "${1:-}" in
 	echo "$kdir"
 	;;
 *)
-	echo "usage: $0 [--kver]" >&2
+	echo "usage: $0 [--kver | --all]" >&2
 	exit 2
 	;;
 esac
