@@ -110,10 +110,14 @@ selftest: userspace kmod-tree
 
 # Unit tests and selftests all run, so one run reports all; any failing
 # fails the check. Each kernel's VM logs stay in build/vm/*-<release>.log.
+# Every tier ends with "tier: NAME: passed|FAILED in N s", the build's too.
 check: deps
-	$(MAKE) all
+	@t=$$(date +%s); rc=0; $(MAKE) all || rc=1; \
+	echo "tier: build: $$([ $$rc = 0 ] && echo passed || echo FAILED) in $$(($$(date +%s) - t)) s"; \
+	exit $$rc
 	@rc=0; \
-	$(MAKE) unit || rc=1; \
+	t=$$(date +%s); r=passed; $(MAKE) unit || { rc=1; r=FAILED; }; \
+	echo "tier: unit tests: $$r in $$(($$(date +%s) - t)) s"; \
 	if [ -n "$(CHECK_ONE)" ]; then \
 		kvers=$(KVER); \
 	else \
@@ -121,11 +125,13 @@ check: deps
 	fi; \
 	for k in $$kvers; do \
 		echo "==== make check: selftests on $$k"; \
+		t=$$(date +%s); r=passed; \
 		if [ -n "$(CHECK_ONE)" ]; then \
-			$(MAKE) selftest || rc=1; \
+			$(MAKE) selftest || { rc=1; r=FAILED; }; \
 		else \
-			$(MAKE) selftest KVER=$$k KDIR=/lib/modules/$$k/build || rc=1; \
+			$(MAKE) selftest KVER=$$k KDIR=/lib/modules/$$k/build || { rc=1; r=FAILED; }; \
 		fi; \
+		echo "tier: selftests on $$k: $$r in $$(($$(date +%s) - t)) s"; \
 		for f in console dmesg; do \
 			cp -f build/vm/$$f.log build/vm/$$f-$$k.log 2>/dev/null; \
 		done; \
