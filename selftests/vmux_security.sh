@@ -14,6 +14,10 @@
 #  | ns $A    $NA (e1000): the host's NIC               |
 #  +----------------------------------------------------+
 #
+# Class 5 (RCU and locking contracts) has no oracle on a stock kernel:
+# sec_locking_paths drives the paths, and the debug kernel's lockdep and
+# PROVE_RCU judge them (make check-debug; run_all.sh fails on any report).
+#
 # The class-1 and class-6/7 tests use dummies in plain namespaces: the
 # double free of a failed register_netdevice(), the egress QoS map cap,
 # transmit counters of frames a sibling did not take.
@@ -24,6 +28,7 @@ ALL_TESTS="
 	sec_register_unwind sec_ioctl_forwarding sec_userns_macvlan
 	sec_userns_ipvlan sec_userns_own_lower sec_port_ranges
 	sec_vlan_qos_cap sec_ipvlan_tx_counts sec_ipvlan_short_frames
+	sec_locking_paths
 "
 
 ETHIOCTL=$top/selftests/ethioctl.py
@@ -392,6 +397,73 @@ sec_ipvlan_short_frames()
 		ip -n "$N1" link del i1
 	done
 	log_test "ipvlan: short frames from a packet socket, no splat, drops counted"
+}
+
+# Class 5: the paths whose RCU and locking contracts were broken, driven
+# with traffic. A stock kernel checks only that they work; the debug
+# kernel's lockdep and PROVE_RCU report a breach (run_all.sh fails on it):
+# an ipvlan's lookup of a sibling on transmit (rhashtable, RCU), a
+# vmux_macvlan on a vmux_vlan syncing its address lists (two
+# addr_list_locks, one per kind's class, nested), the source list
+# published while frames are looked up in it, and l3s's hooks and l3mdev
+# ops published while a sibling routes.
+sec_locking_paths()
+{
+	local mode
+
+	RET=0
+	setup_ns A N1 N2
+	quiet_ns "$N1" "$N2"
+	ip -n "$A" link add d0 up type dummy
+	# vmux_macvlan on vmux_vlan on d0: mc and uc lists synced through
+	# both, promiscuity and allmulti pushed down the stack.
+	vm "$A" link add link d0 name v5 up type vlan id 5 &&
+	vm "$A" link add link v5 name m5 up type macvlan mode bridge &&
+	ip -n "$A" maddr add 01:00:5e:01:02:03 dev m5 &&
+	ip -n "$A" link set m5 promisc on allmulticast on &&
+	bridge -n "$A" fdb add 02:00:00:00:05:05 dev m5 self &&
+	ip -n "$A" link set m5 promisc off allmulticast off &&
+	ip -n "$A" maddr del 01:00:5e:01:02:03 dev m5
+	check_err $? "macvlan on vlan: address lists and flags"
+	ip -n "$A" link del v5
+	# ipvlan siblings talking, in each mode, while the mode changes
+	# publish new l3mdev ops and hooks.
+	for mode in l2 l3 l3s; do
+		vm "$A" link add link d0 name i1 type ipvlan mode "$mode" &&
+		vm "$A" link add link d0 name i2 type ipvlan mode "$mode" &&
+		ip -n "$A" link set i1 netns "$N1" &&
+		ip -n "$A" link set i2 netns "$N2" &&
+		ip -n "$N1" addr add 10.5.0.1/24 dev i1 &&
+		ip -n "$N2" addr add 10.5.0.2/24 dev i2 &&
+		ip -n "$N1" link set i1 up && ip -n "$N2" link set i2 up
+		check_err $? "$mode: setup"
+		ping_do "$N1" 10.5.0.2
+		check_err $? "$mode: no ping between siblings"
+		vm "$N2" link set i2 type ipvlan mode l3s &&
+		vm "$N2" link set i2 type ipvlan mode "$mode"
+		check_err $? "$mode: mode changes"
+		ping_do "$N1" 10.5.0.2
+		check_err $? "$mode: no ping after the mode changes"
+		ip -n "$N1" link del i1
+		ip -n "$N2" link del i2
+	done
+	# A source-mode macvlan's list changed while frames from a peer
+	# whose MAC is in it are looked up there (veth: d0 has no rx).
+	ip -n "$A" link add e0 up type veth peer e1 netns "$N1" &&
+	ip -n "$N1" link set e1 address 02:00:00:00:00:01 up &&
+	ip -n "$N1" addr add 10.6.0.2/24 dev e1 &&
+	vm "$A" link add link e0 name ms up type macvlan mode source \
+		macaddr add 02:00:00:00:00:01
+	check_err $? "source-mode setup"
+	ip netns exec "$N1" ping -q -b -c 50 -i 0.01 -w 10 10.6.0.255 >/dev/null 2>&1 &
+	defer kill "$!"
+	busywait "$WAIT_TIMEOUT" until_counter_is ">= 10" link_stats_get "$A" ms rx packets >/dev/null
+	check_err $? "the source-mode macvlan saw no frames of its source"
+	vm "$A" link set ms type macvlan macaddr add 02:00:00:00:00:02 &&
+	vm "$A" link set ms type macvlan macaddr set 02:00:00:00:00:01 02:00:00:00:00:04 &&
+	vm "$A" link set ms type macvlan macaddr flush
+	check_err $? "source list changes"
+	log_test "locking paths: stacked address lists, ipvlan modes, source list"
 }
 
 require_root
