@@ -162,6 +162,20 @@ TEST_CASE("nlfuzz: core refusals without a message, by errno and cause")
 	CHECK(vmux_reached(kernel_view(good.encode().bytes), s));
 	CHECK(vmux_reached(kernel_view(make_change("vmux_vlan", 7, {}).encode().bytes), s));
 	CHECK_FALSE(vmux_reached(kernel_view(make_create("vmux_vlan", "a/b", 2, {}).encode().bytes), s));
+
+	// Refused, these must have changed no device: any create, and what
+	// reached the kind. A plain setlink may have applied some attributes.
+	auto nothing = [&](const Request &q) { return changes_nothing(kernel_view(q.encode().bytes), s); };
+	CHECK(nothing(good));
+	CHECK(nothing(make_create("vmux_vlan", "a/b", 2, {})));
+	CHECK(nothing(make_change("vmux_vlan", 7, {})));
+	Request setlink;
+	setlink.ifi.ifi_index = 7;
+	setlink.set(Attr::u32(IFLA_MTU, 1400));
+	CHECK_FALSE(nothing(setlink));
+	Request change_mtu = make_change("vmux_vlan", 7, {});
+	change_mtu.set(Attr::u32(IFLA_MTU, 1400));
+	CHECK_FALSE(nothing(change_mtu));
 }
 
 TEST_CASE("nlfuzz: the dump checker")
@@ -171,6 +185,7 @@ TEST_CASE("nlfuzz: the dump checker")
 	REQUIRE(ok.by_index(7));
 	CHECK(ok.by_index(7)->vlan_id == 10);
 	CHECK(ok.by_index(7)->vmux == VLAN);
+	CHECK(ok.by_index(7)->info_data == good_vlan_data());
 
 	// An entry overrunning its nest, an unknown type, a short ID, a bad id.
 	Bytes overrun = cat({good_vlan_data(), le16(12), le16(IFLA_VMUX_VLAN_EGRESS_QOS)});

@@ -160,9 +160,13 @@ void Checker::linkinfo(const nlattr *li)
 		case IFLA_INFO_SLAVE_KIND:
 			valid(a, MNL_TYPE_NUL_STRING, "IFLA_INFO_SLAVE_KIND");
 			break;
-		case IFLA_INFO_DATA:
+		case IFLA_INFO_DATA: {
+			const auto *p = static_cast<const std::uint8_t *>(mnl_attr_get_payload(a));
+
 			data_attr = a;
+			l_.info_data.assign(p, p + mnl_attr_get_payload_len(a));
 			break;
+		}
 		case IFLA_INFO_XSTATS:
 			xstats_attr = a;
 			break;

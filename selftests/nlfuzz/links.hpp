@@ -30,6 +30,7 @@ struct Link {
 	int link = 0;			// IFLA_LINK
 	bool link_netnsid = false;	// the lower is in another netns
 	Bytes address;
+	Bytes info_data;		// IFLA_INFO_DATA's payload, any kind's
 
 	std::optional<KindId> vmux;	// set for the three vmux kinds
 	std::uint16_t vlan_id = 0, vlan_proto = 0;

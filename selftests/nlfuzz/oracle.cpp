@@ -70,6 +70,18 @@ std::string list(const std::set<int> &idx, const Snapshot &s)
 	return out;
 }
 
+// What a device's dump says about its state, save what moves by itself:
+// IFF_RUNNING, IFF_LOWER_UP and IFF_DORMANT follow the operstate, which
+// linkwatch sets later.
+std::string state_of(const Link &l)
+{
+	constexpr std::uint32_t volatile_flags = IFF_RUNNING | IFF_LOWER_UP | IFF_DORMANT;
+
+	return fmt::format("flags {:#x} mtu {} promiscuity {} address {} data {}",
+			   l.flags & ~volatile_flags, l.mtu, l.promiscuity, hex(l.address),
+			   hex(l.info_data));
+}
+
 constexpr std::uint16_t top_allowed[] = {
 	IFLA_ADDRESS, IFLA_BROADCAST, IFLA_IFNAME, IFLA_MTU, IFLA_LINK, IFLA_TXQLEN,
 	IFLA_OPERSTATE, IFLA_LINKMODE, IFLA_LINKINFO, IFLA_NUM_TX_QUEUES, IFLA_NUM_RX_QUEUES,
@@ -225,6 +237,13 @@ bool vmux_reached(const KView &v, const Snapshot &s)
 	if (auto name = v.ifname(); name && (!valid_new_name(*name) || s.by_name(*name)))
 		return false;
 	return true;
+}
+
+bool changes_nothing(const KView &v, const Snapshot &s)
+{
+	if (!target(v, s) && (v.nlflags & NLM_F_CREATE) && v.ifi.ifi_index >= 0)
+		return true;
+	return vmux_reached(v, s);
 }
 
 Fuzzer::Fuzzer(Env env, bool verbose) : env_(std::move(env)), verbose_(verbose)
@@ -472,6 +491,21 @@ Outcome Fuzzer::step(const std::string &label, Encoded enc, Expect expect, int w
 		if (!added.empty() || !gone.empty())
 			fail(label, fmt::format("a refused request changed the devices: +[{}] -[{}]",
 						list(added, after), list(gone, before)), &sent);
+		// A refused create, or a refusal after every core check passed,
+		// changed nothing on any device: the core's own partial updates
+		// (do_setlink applies attribute after attribute) come only after
+		// the kind's changelink, and a create's failure unregisters what
+		// it made, which must give back what it took from the others.
+		else if (changes_nothing(v, before))
+			for (const auto &[i, was] : before.links) {
+				const Link *now = after.by_index(i);
+
+				if (now && state_of(*now) != state_of(was))
+					fail(label, fmt::format("a refused request changed {}: \"{}\" "
+								"became \"{}\"", was.name,
+								state_of(was), state_of(*now)),
+					     &sent);
+			}
 		if (r.extack.empty()) {
 			stats_.noext++;
 			if (auto rule = core_refusal(v, before, r.error)) {

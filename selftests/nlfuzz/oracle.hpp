@@ -4,7 +4,8 @@
 //   - a refusal carries an errno and an extack message, unless the refusal
 //     is one the 6.1 core sends without a message (core_refusal(): each
 //     case by errno and the condition that produces it, with the reason);
-//   - a refusal leaves the netns's devices as they were;
+//   - a refusal leaves the netns's devices as they were: none made, none
+//     gone and, for a create or a refusal by the kind, none changed;
 //   - what an accepted request created is deleted again;
 //   - after each step the whole RTM_GETLINK dump parses and holds the
 //     invariants of links.hpp, the fuzzer's children still hang off their
@@ -81,6 +82,9 @@ std::optional<Rule> core_refusal(const KView &v, const Snapshot &s, int error);
 // True when a request passed every check of the core before the kind's
 // validate/newlink/changelink: a refusal without message is then vmux's.
 bool vmux_reached(const KView &v, const Snapshot &s);
+// True when a refusal of the request must leave every device as it was:
+// a create, or vmux_reached().
+bool changes_nothing(const KView &v, const Snapshot &s);
 
 class Fuzzer {
 public:
