@@ -143,7 +143,7 @@ private:
 	Snapshot dump(const std::string &label);
 	void check_invariants(const std::string &label, const Snapshot &s);
 	bool remove(const std::string &label, int ifindex);
-	void clear_rx_flags(const Snapshot &s, int ifindex);
+	bool clear_rx_flags(const Snapshot &s, int ifindex);
 	bool defer_delete(const std::string &label, int ifindex, Snapshot &after);
 	void flush(const std::string &label, Snapshot &after);
 
