@@ -416,12 +416,13 @@ sec_locking_paths()
 	quiet_ns "$N1" "$N2"
 	ip -n "$A" link add d0 up type dummy
 	# vmux_macvlan on vmux_vlan on d0: mc and uc lists synced through
-	# both, promiscuity and allmulti pushed down the stack.
+	# both (a bridge-mode macvlan's MAC is on its lower's uc list),
+	# promiscuity and allmulti pushed down the stack.
 	vm "$A" link add link d0 name v5 up type vlan id 5 &&
 	vm "$A" link add link v5 name m5 up type macvlan mode bridge &&
 	ip -n "$A" maddr add 01:00:5e:01:02:03 dev m5 &&
 	ip -n "$A" link set m5 promisc on allmulticast on &&
-	bridge -n "$A" fdb add 02:00:00:00:05:05 dev m5 self &&
+	ip -n "$A" link set m5 address 02:00:00:00:05:05 &&
 	ip -n "$A" link set m5 promisc off allmulticast off &&
 	ip -n "$A" maddr del 01:00:5e:01:02:03 dev m5
 	check_err $? "macvlan on vlan: address lists and flags"
