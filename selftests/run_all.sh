@@ -235,7 +235,7 @@ nics_home()
 
 run_one()
 {
-	local t=$1 path out pid rc ok fail skip leftover ns dev line
+	local t=$1 path out pid rc ok fail skip leftover ns dev line t0
 
 	path=selftests/${t#selftests/}
 	if [[ ! -f $path ]]; then
@@ -243,6 +243,7 @@ run_one()
 		return
 	fi
 	echo "# ---- $t"
+	t0=$SECONDS
 
 	out=$(mktemp /tmp/vmux-selftest.XXXXXX)
 	# timeout leads its own process group: on expiry it kills the whole
@@ -284,6 +285,7 @@ run_one()
 		;;
 	esac
 
+	echo "# ---- $t took $((SECONDS - t0)) s"
 	kernel_check "$t"
 
 	# The next script starts from a clean machine.
