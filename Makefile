@@ -37,7 +37,7 @@ PREFIX     ?= /usr/local
 DESTDIR    ?=
 # The whole suite runs in one VM boot: room for every script's KSFT_TIMEOUT
 # is not needed, room for the suite growing is.
-VM_TIMEOUT ?= 3000
+VM_TIMEOUT ?= 3600
 TESTS      ?=
 JOBS       ?= 2
 CHECKPATCH_FLAGS ?=

@@ -16,7 +16,8 @@
 # Ends with "selftests: N passed, N failed, N skipped" and exits 1 if
 # anything failed.
 #
-# Environment: KSFT_TIMEOUT (per script, seconds, default 600),
+# Environment: KSFT_TIMEOUT (per script, seconds, default 1200: a guard
+# against a hung script, twice the slowest script's time on 6.12),
 # VMUX_KO (the module, default kmod/vmux.ko),
 # VMUX_NO_MODULE=1 (do not load/unload vmux.ko: for harness development only),
 # VMUX_DMESG_LOG (where the kernel log is kept, default build/vm/dmesg.log).
@@ -26,7 +27,7 @@ set -u
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
 cd "$top" || exit 1
 
-timeout_s=${KSFT_TIMEOUT:-600}
+timeout_s=${KSFT_TIMEOUT:-1200}
 dmesg_log=${VMUX_DMESG_LOG:-$top/build/vm/dmesg.log}
 ko=${VMUX_KO:-kmod/vmux.ko}
 
