@@ -2,7 +2,7 @@
 //
 // Every usage error names its culprit; table-driven.
 
-#include <catch2/catch.hpp>
+#include "catch.hpp"
 
 #include <fmt/format.h>
 

@@ -3,7 +3,7 @@
 // Decoding recorded RTM_NEWLINK messages (the bytes a kernel with vmux
 // sends) and printing them as `ip [-d] [-s] [-j] link show` would.
 
-#include <catch2/catch.hpp>
+#include "catch.hpp"
 
 #include <cstring>
 
