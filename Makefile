@@ -14,7 +14,8 @@
 # KDIR; either one limits "make check" to that kernel), TESTS (selftest
 # scripts to run, e.g. TESTS=vmux_vlan.sh), VM_TIMEOUT (s), KSFT_TIMEOUT (s per
 # script), DEBUG_VM_TIMEOUT and DEBUG_KSFT_TIMEOUT (the same for
-# check-debug), DESTDIR, PREFIX, BUILD_TYPE, CHECKPATCH_FLAGS (e.g. --strict).
+# check-debug), DESTDIR, PREFIX, BUILD_TYPE, WERROR (ON: warnings are errors,
+# as in CI; OFF: as a packager builds), CHECKPATCH_FLAGS (e.g. --strict).
 
 # Computed once (a plain ?= would run the script at every expansion), and
 # again by sub-makes if still empty: "make check" installs the headers first.
@@ -33,6 +34,7 @@ CHECK_ONE := $(filter command line environment,$(origin KDIR) $(origin KVER))
 
 BUILD_DIR  ?= build
 BUILD_TYPE ?= RelWithDebInfo
+WERROR     ?= ON
 PREFIX     ?= /usr/local
 DESTDIR    ?=
 # The whole suite runs in one VM boot: room for every script's KSFT_TIMEOUT
@@ -95,12 +97,14 @@ kmod-tree: kdir-check
 	$(call kmod_tree,$(KMOD_TREE))
 	$(MAKE) -C $(KDIR) M=$(KMOD_TREE) modules
 
+CMAKE_FLAGS = -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) -DVMUX_WERROR=$(WERROR)
+
 userspace:
-	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE)
+	cmake -S . -B $(BUILD_DIR) $(CMAKE_FLAGS)
 	cmake --build $(BUILD_DIR) -j$(JOBS)
 
 unit: userspace
-	ctest --test-dir $(BUILD_DIR) --output-on-failure
+	cd $(BUILD_DIR) && ctest --output-on-failure
 
 # One VM boot of KVER for the whole suite, with vmux built for it; see
 # selftests/run_all.sh.
