@@ -20,8 +20,8 @@
 set -euo pipefail
 
 pkgs=(
-	# build: module and userspace
-	build-essential cmake pkg-config
+	# build: module and userspace (with gcc, and clang as CI does)
+	build-essential cmake pkg-config clang
 	libnl-3-dev libnl-route-3-dev libmnl-dev libfmt-dev catch2
 	linux-image-amd64 linux-headers-amd64 kmod	# 6.1; 6.12: see below
 	# the VM harness (selftests/vm/run): QEMU, a static busybox initramfs
