@@ -3,16 +3,18 @@
 # vmux: one front door for the kernel module (Kbuild) and the userspace (CMake).
 #
 #   make              module + userspace
-#   make check        dependencies, build (gcc and clang), unit tests, VM
-#                     selftests on every supported kernel installed (or the
-#                     one KDIR/KVER names)
+#   make check        dependencies, build (gcc and clang, and DKMS for every
+#                     kernel flavour installed), unit tests, VM selftests on
+#                     every supported kernel installed (or the one KDIR/KVER
+#                     names)
 #   make check-debug  the VM selftests on a KASAN + lockdep + kmemleak kernel
 #   make demo         boot the VM and show vmux at work
 #   make install      module (modules_install) + CLI (cmake --install)
 #
 # Knobs: KDIR (kernel build dir; default: see scripts/kdir.sh), KVER (the
 # kernel the VM boots; default: KDIR's release; KVER alone implies its
-# KDIR; either one limits "make check" to that kernel), TESTS (selftest
+# KDIR; either one limits "make check" to that kernel, but for its DKMS
+# build, which covers every kernel installed), TESTS (selftest
 # scripts to run, e.g. TESTS=vmux_vlan.sh), VM_TIMEOUT (s), KSFT_TIMEOUT (s per
 # script), DEBUG_VM_TIMEOUT and DEBUG_KSFT_TIMEOUT (the same for
 # check-debug), DESTDIR, PREFIX, BUILD_TYPE, WERROR (ON: warnings are errors,
@@ -59,7 +61,7 @@ DEBUG_KMOD := $(abspath $(BUILD_DIR))/kmod-debug
 KMOD_TREE := $(abspath $(BUILD_DIR))/kmod/$(KVER)
 
 .PHONY: all kmod kmod-tree userspace userspace-clang unit selftest check demo install \
-	clean deps checkpatch shellcheck kdir-check help kmod-debug check-debug
+	clean deps checkpatch shellcheck kdir-check help kmod-debug check-debug dkms-check
 
 all: kmod userspace
 
@@ -90,6 +92,11 @@ define kmod_tree
 		ln -sfn $(CURDIR)/$$f $(1)/$$f || exit 1; \
 	done
 endef
+
+# The module as DKMS builds it (dkms.conf), for every kernel whose headers
+# are installed, in a scratch DKMS tree: build/dkms/.
+dkms-check:
+	BUILD_DIR=$(BUILD_DIR) JOBS=$(JOBS) scripts/dkms-check.sh
 
 # The selftests' module: one tree per kernel, build/kmod/<release>, so that
 # kernels keep their own objects and kmod/vmux.ko may change while a run
@@ -124,8 +131,9 @@ selftest: userspace kmod-tree
 		$(VM_RUN) --kver $(KVER) -- selftests/run_all.sh $(TESTS)
 
 # The gcc build comes first: without it nothing else can run. The clang
-# build, unit tests and selftests all run, so one run reports all; any
-# failing fails the check. Each kernel's VM logs stay in build/vm/*-<release>.log.
+# build, the DKMS build, unit tests and selftests all run, so one run
+# reports all; any failing fails the check. Each kernel's VM logs stay in
+# build/vm/*-<release>.log.
 # Every tier ends with "tier: NAME: passed|FAILED in N s", the build's too.
 check: deps
 	@t=$$(date +%s); rc=0; $(MAKE) all || rc=1; \
@@ -134,6 +142,8 @@ check: deps
 	@rc=0; \
 	t=$$(date +%s); r=passed; $(MAKE) userspace-clang || { rc=1; r=FAILED; }; \
 	echo "tier: build (clang): $$r in $$(($$(date +%s) - t)) s"; \
+	t=$$(date +%s); r=passed; $(MAKE) dkms-check || { rc=1; r=FAILED; }; \
+	echo "tier: dkms build: $$r in $$(($$(date +%s) - t)) s"; \
 	t=$$(date +%s); r=passed; $(MAKE) unit || { rc=1; r=FAILED; }; \
 	echo "tier: unit tests: $$r in $$(($$(date +%s) - t)) s"; \
 	if [ -n "$(CHECK_ONE)" ]; then \
