@@ -31,7 +31,7 @@ pkgs=(
 	# the VM harness (selftests/vm/run): QEMU, a static busybox initramfs
 	qemu-system-x86 busybox-static cpio gzip xz-utils zstd util-linux coreutils
 	# inside the VM (the guest runs the host's own root over 9p)
-	iproute2 iputils-ping iputils-arping tcpdump ethtool nftables iptables strace
+	iproute2 iputils-ping iputils-arping tcpdump ethtool nftables iptables strace pahole
 	jq procps psmisc python3 bash iperf3
 	# CI
 	git
