@@ -606,16 +606,16 @@ operstate_is()
 # carrier. In-kernel macvlan and vlan get the same.
 lower_down_operstate()
 {
-	local ns=$1 dev=$2 iflink peer
+	local ns=$1 dev=$2 iflink carrier
 
 	if [[ $(uname -r) == 6.1.* ]]; then
 		echo LOWERLAYERDOWN
 		return
 	fi
 	iflink=$(in_ns "$ns" cat "/sys/class/net/$dev/iflink")
-	peer=$(ip_ns "$ns" -j link show | jq -r --argjson i "$iflink" \
+	carrier=$(ip_ns "$ns" -j link show | jq -r --argjson i "$iflink" \
 		'.[] | select(.ifindex == $i) | .flags | index("LOWER_UP") != null')
-	if [[ $peer == false ]]; then
+	if [[ $carrier == false ]]; then
 		echo LOWERLAYERDOWN
 	else
 		echo DOWN
