@@ -3,18 +3,22 @@
 # vmux: one front door for the kernel module (Kbuild) and the userspace (CMake).
 #
 #   make              module + userspace
-#   make check        dependencies, build, unit tests, VM selftests on every
-#                     supported kernel installed (or the one KDIR/KVER names)
+#   make check        dependencies, build (gcc and clang, and DKMS for every
+#                     kernel flavour installed), unit tests, VM selftests on
+#                     every supported kernel installed (or the one KDIR/KVER
+#                     names)
 #   make check-debug  the VM selftests on a KASAN + lockdep + kmemleak kernel
 #   make demo         boot the VM and show vmux at work
 #   make install      module (modules_install) + CLI (cmake --install)
 #
 # Knobs: KDIR (kernel build dir; default: see scripts/kdir.sh), KVER (the
 # kernel the VM boots; default: KDIR's release; KVER alone implies its
-# KDIR; either one limits "make check" to that kernel), TESTS (selftest
+# KDIR; either one limits "make check" to that kernel, but for its DKMS
+# build, which covers every kernel installed), TESTS (selftest
 # scripts to run, e.g. TESTS=vmux_vlan.sh), VM_TIMEOUT (s), KSFT_TIMEOUT (s per
 # script), DEBUG_VM_TIMEOUT and DEBUG_KSFT_TIMEOUT (the same for
-# check-debug), DESTDIR, PREFIX, BUILD_TYPE, CHECKPATCH_FLAGS (e.g. --strict).
+# check-debug), DESTDIR, PREFIX, BUILD_TYPE, WERROR (ON: warnings are errors,
+# as in CI; OFF: as a packager builds), CHECKPATCH_FLAGS (e.g. --strict).
 
 # Computed once (a plain ?= would run the script at every expansion), and
 # again by sub-makes if still empty: "make check" installs the headers first.
@@ -33,11 +37,12 @@ CHECK_ONE := $(filter command line environment,$(origin KDIR) $(origin KVER))
 
 BUILD_DIR  ?= build
 BUILD_TYPE ?= RelWithDebInfo
+WERROR     ?= ON
 PREFIX     ?= /usr/local
 DESTDIR    ?=
 # The whole suite runs in one VM boot: room for every script's KSFT_TIMEOUT
 # is not needed, room for the suite growing is.
-VM_TIMEOUT ?= 3000
+VM_TIMEOUT ?= 3600
 TESTS      ?=
 JOBS       ?= 2
 CHECKPATCH_FLAGS ?=
@@ -55,8 +60,8 @@ DEBUG_KMOD := $(abspath $(BUILD_DIR))/kmod-debug
 # vmux built for KVER, for the selftests (see kmod_tree below).
 KMOD_TREE := $(abspath $(BUILD_DIR))/kmod/$(KVER)
 
-.PHONY: all kmod kmod-tree userspace unit selftest check demo install clean \
-	deps checkpatch shellcheck kdir-check help kmod-debug check-debug
+.PHONY: all kmod kmod-tree userspace userspace-clang unit selftest check demo install \
+	clean deps checkpatch shellcheck kdir-check help kmod-debug check-debug dkms-check
 
 all: kmod userspace
 
@@ -88,6 +93,11 @@ define kmod_tree
 	done
 endef
 
+# The module as DKMS builds it (dkms.conf), for every kernel whose headers
+# are installed, in a scratch DKMS tree: build/dkms/.
+dkms-check:
+	BUILD_DIR=$(BUILD_DIR) JOBS=$(JOBS) scripts/dkms-check.sh
+
 # The selftests' module: one tree per kernel, build/kmod/<release>, so that
 # kernels keep their own objects and kmod/vmux.ko may change while a run
 # waits for the VM.
@@ -95,12 +105,24 @@ kmod-tree: kdir-check
 	$(call kmod_tree,$(KMOD_TREE))
 	$(MAKE) -C $(KDIR) M=$(KMOD_TREE) modules
 
+CMAKE_FLAGS = -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) -DVMUX_WERROR=$(WERROR)
+
 userspace:
-	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE)
+	cmake -S . -B $(BUILD_DIR) $(CMAKE_FLAGS)
 	cmake --build $(BUILD_DIR) -j$(JOBS)
 
+# The same with clang, in a tree of its own; CI builds with both
+# compilers. Without precompiled headers: a file that forgets an #include
+# fails here, not at a packager's who turns them off.
+CLANG_BUILD_DIR ?= $(BUILD_DIR)/clang
+
+userspace-clang:
+	cmake -S . -B $(CLANG_BUILD_DIR) $(CMAKE_FLAGS) -DCMAKE_CXX_COMPILER=clang++ \
+		-DCMAKE_DISABLE_PRECOMPILE_HEADERS=ON
+	cmake --build $(CLANG_BUILD_DIR) -j$(JOBS)
+
 unit: userspace
-	ctest --test-dir $(BUILD_DIR) --output-on-failure
+	cd $(BUILD_DIR) && ctest --output-on-failure
 
 # One VM boot of KVER for the whole suite, with vmux built for it; see
 # selftests/run_all.sh.
@@ -108,14 +130,20 @@ selftest: userspace kmod-tree
 	VMUX_KO=$(KMOD_TREE)/kmod/vmux.ko \
 		$(VM_RUN) --kver $(KVER) -- selftests/run_all.sh $(TESTS)
 
-# Unit tests and selftests all run, so one run reports all; any failing
-# fails the check. Each kernel's VM logs stay in build/vm/*-<release>.log.
+# The gcc build comes first: without it nothing else can run. The clang
+# build, the DKMS build, unit tests and selftests all run, so one run
+# reports all; any failing fails the check. Each kernel's VM logs stay in
+# build/vm/*-<release>.log.
 # Every tier ends with "tier: NAME: passed|FAILED in N s", the build's too.
 check: deps
 	@t=$$(date +%s); rc=0; $(MAKE) all || rc=1; \
 	echo "tier: build: $$([ $$rc = 0 ] && echo passed || echo FAILED) in $$(($$(date +%s) - t)) s"; \
 	exit $$rc
 	@rc=0; \
+	t=$$(date +%s); r=passed; $(MAKE) userspace-clang || { rc=1; r=FAILED; }; \
+	echo "tier: build (clang): $$r in $$(($$(date +%s) - t)) s"; \
+	t=$$(date +%s); r=passed; $(MAKE) dkms-check || { rc=1; r=FAILED; }; \
+	echo "tier: dkms build: $$r in $$(($$(date +%s) - t)) s"; \
 	t=$$(date +%s); r=passed; $(MAKE) unit || { rc=1; r=FAILED; }; \
 	echo "tier: unit tests: $$r in $$(($$(date +%s) - t)) s"; \
 	if [ -n "$(CHECK_ONE)" ]; then \

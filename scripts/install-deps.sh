@@ -13,21 +13,25 @@
 #
 # Kernels: every supported one, image and headers (a module is built against
 # the headers and tested in a VM booting that image): 6.1, Debian 12's own
-# (linux-image-amd64), and 6.12 from bookworm-security. The 6.12 package
-# names carry the point release (linux-image-6.12.117+deb12-amd64): any
-# installed one with its headers will do, else the newest apt offers.
+# (linux-image-amd64), and 6.12 from bookworm-security; and for
+# scripts/dkms-check.sh the headers of their other flavours, cloud-amd64
+# and rt-amd64 (6.12's depend on their images). The 6.12 package names
+# carry the point release (linux-image-6.12.117+deb12-amd64): the newest
+# installed one will do, its headers added if missing, else the newest apt
+# offers.
 
 set -euo pipefail
 
 pkgs=(
-	# build: module and userspace
-	build-essential cmake pkg-config
+	# build: module and userspace (with gcc, and clang as CI does)
+	build-essential cmake pkg-config clang
 	libnl-3-dev libnl-route-3-dev libmnl-dev libfmt-dev catch2
 	linux-image-amd64 linux-headers-amd64 kmod	# 6.1; 6.12: see below
+	dkms linux-headers-cloud-amd64 linux-headers-rt-amd64	# scripts/dkms-check.sh
 	# the VM harness (selftests/vm/run): QEMU, a static busybox initramfs
 	qemu-system-x86 busybox-static cpio gzip xz-utils zstd util-linux coreutils
 	# inside the VM (the guest runs the host's own root over 9p)
-	iproute2 iputils-ping iputils-arping tcpdump ethtool nftables iptables strace
+	iproute2 iputils-ping iputils-arping tcpdump ethtool nftables iptables strace pahole
 	jq procps psmisc python3 bash iperf3
 	# CI
 	git
@@ -41,7 +45,7 @@ while (($#)); do
 	case "$1" in
 	--dev) pkgs+=("${dev_pkgs[@]}") ;;
 	--check) check_only=1 ;;
-	-h|--help) sed -n '3,19s/^# \{0,1\}//p' "$0"; exit 0 ;;
+	-h|--help) sed -n '3,22s/^# \{0,1\}//p' "$0"; exit 0 ;;
 	*) echo "usage: $0 [--dev] [--check]" >&2; exit 2 ;;
 	esac
 	shift
@@ -55,16 +59,27 @@ installed()
 	[[ $status == "ii "* ]]
 }
 
-k612_re='^linux-image-(6\.12\.[0-9]+\+deb12-amd64)$'
+k612_re='^linux-image-(6\.12\.[0-9]+\+deb12)-amd64$'
+k612_flavours=(amd64 cloud-amd64 rt-amd64)
 
-# The newest 6.12 release installed with its headers, e.g. 6.12.117+deb12-amd64.
+# The headers of every flavour of a 6.12 release, e.g. 6.12.117+deb12.
+k612_headers()
+{
+	local f
+
+	for f in "${k612_flavours[@]}"; do
+		echo "linux-headers-$1-$f"
+	done
+}
+
+# The newest 6.12 release whose image is installed, e.g. 6.12.117+deb12.
 k612_installed()
 {
 	local p
 
 	while read -r p; do
 		[[ $p =~ $k612_re ]] || continue
-		if installed "$p" && installed "linux-headers-${BASH_REMATCH[1]}"; then
+		if installed "$p"; then
 			echo "${BASH_REMATCH[1]}"
 			return 0
 		fi
@@ -72,17 +87,18 @@ k612_installed()
 	return 1
 }
 
-# The newest 6.12 release apt can install, image and headers both.
+# The newest 6.12 release apt can install, image and all its headers.
 k612_available()
 {
-	local p
+	local p h
 
 	while read -r p; do
 		[[ $p =~ $k612_re ]] || continue
-		if apt-cache show "linux-headers-${BASH_REMATCH[1]}" >/dev/null 2>&1; then
-			echo "${BASH_REMATCH[1]}"
-			return 0
-		fi
+		for h in $(k612_headers "${BASH_REMATCH[1]}"); do
+			apt-cache show "$h" >/dev/null 2>&1 || continue 2
+		done
+		echo "${BASH_REMATCH[1]}"
+		return 0
 	done < <(apt-cache pkgnames linux-image-6.12. | sort -rV)
 	return 1
 }
@@ -91,14 +107,27 @@ missing=()
 for p in "${pkgs[@]}"; do
 	installed "$p" || missing+=("$p")
 done
+# The headers an installed 6.12 image still lacks.
 k612=$(k612_installed) || k612=
+k612_missing=()
+if [[ -n $k612 ]]; then
+	for p in $(k612_headers "$k612"); do
+		installed "$p" || k612_missing+=("$p")
+	done
+fi
 
-if ((${#missing[@]} == 0)) && [[ -n $k612 ]]; then
-	echo "install-deps: all $((${#pkgs[@]} + 2)) packages are installed (6.12: $k612)"
+if ((${#missing[@]} == 0 && ${#k612_missing[@]} == 0)) && [[ -n $k612 ]]; then
+	echo "install-deps: all $((${#pkgs[@]} + 1 + ${#k612_flavours[@]})) packages are" \
+	     "installed (6.12: $k612)"
 	exit 0
 fi
-shown=("${missing[@]}")
-[[ -n $k612 ]] || shown+=("linux-image-6.12.*+deb12-amd64" "linux-headers-6.12.*+deb12-amd64")
+shown=("${missing[@]}" "${k612_missing[@]}")
+if [[ -z $k612 ]]; then
+	shown+=("linux-image-6.12.*+deb12-amd64")
+	for f in "${k612_flavours[@]}"; do
+		shown+=("linux-headers-6.12.*+deb12-$f")
+	done
+fi
 echo "install-deps: missing: ${shown[*]}"
 ((check_only)) && exit 1
 
@@ -111,14 +140,26 @@ export DEBIAN_FRONTEND=noninteractive
 apt_opts=(-y -q -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold
 	  -o DPkg::Lock::Timeout=300)
 apt-get "${apt_opts[@]}" update
+# An old point release's headers may have left the archive: then the newest.
+for p in "${k612_missing[@]}"; do
+	if ! apt-cache show "$p" >/dev/null 2>&1; then
+		echo "install-deps: apt no longer offers $p: installing the newest 6.12"
+		k612=
+		k612_missing=()
+		break
+	fi
+done
 if [[ -z $k612 ]]; then
 	k612=$(k612_available) || {
 		echo "install-deps: apt offers no linux-image-6.12.*+deb12-amd64 with its" \
 		     "headers (is bookworm-security in the sources?)" >&2
 		exit 1
 	}
-	missing+=("linux-image-$k612" "linux-headers-$k612")
+	for p in "linux-image-$k612-amd64" $(k612_headers "$k612"); do
+		installed "$p" || k612_missing+=("$p")
+	done
 fi
+missing+=("${k612_missing[@]}")
 # Recommends stay out: the kernel's firmware, QEMU's GUI and UEFI are not
 # needed and would slow every fresh CI machine down.
 apt-get "${apt_opts[@]}" install --no-install-recommends "${missing[@]}"

@@ -6,12 +6,15 @@
 # boots (/boot/vmlinuz-<release>): module and kernel must match. With --all,
 # the release of every supported kernel installed (headers and image), one
 # a line, the newest of each series: the kernels "make check" tests.
+# Only Debian's generic flavour (6.1.0-57-amd64) counts: the VM boots that
+# one. The cloud and rt flavours are built for, not booted, though the
+# headers of 6.12's bring their images along.
 #
 # KDIR from the environment wins; else /lib/modules/$KVER/build if KVER is
 # set; else /lib/modules/$(uname -r)/build if it exists; else the newest
-# 6.1 kernel's /lib/modules/*/build (the host kernel of a CI machine need
-# not be the one whose headers are installed; a 6.12 installed beside it is
-# not picked by default).
+# generic 6.1 kernel's /lib/modules/*/build (the host kernel of a CI machine
+# need not be the one whose headers are installed; a 6.12 installed beside
+# it is not picked by default).
 # KVER from the environment wins; else it is read from the path
 # /lib/modules/<release>/build, else from the tree's kernel.release (a
 # self-built tree; Debian's header packages carry the upstream version there).
@@ -20,6 +23,13 @@ set -u
 
 # The kernel series vmux supports (README.md, "Kernels").
 supported=(6.1 6.12)
+
+# A release of the flavour the VM boots: not 6.1.0-57-rt-amd64, not
+# 6.12.117+deb12-cloud-amd64.
+generic()
+{
+	[[ ! $1 =~ -(cloud|rt)- ]]
+}
 
 find_kdir()
 {
@@ -41,6 +51,7 @@ find_kdir()
 	fi
 	for d in /lib/modules/6.1.*/build; do
 		[[ -d $d ]] || continue
+		generic "$d" || continue
 		best+="$d"$'\n'
 	done
 	[[ -n $best ]] || return 1
@@ -80,6 +91,7 @@ all_kvers()
 		[[ -d $d ]] || continue
 		kver=${d%/build}
 		kver=${kver##*/}
+		generic "$kver" || continue
 		[[ -r /boot/vmlinuz-$kver && $kver =~ ^([0-9]+\.[0-9]+)[.-] ]] || continue
 		series=${BASH_REMATCH[1]}
 		for s in "${supported[@]}"; do

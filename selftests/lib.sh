@@ -597,6 +597,31 @@ operstate_is()
 	[[ $(operstate "$1" "$2") == "$3" ]]
 }
 
+# lower_down_operstate NS DEV: the operstate the kernel gives a stacked
+# DEV in NS whose lower has no carrier (link_watch.c, default_operstate()).
+# 6.1: LOWERLAYERDOWN, as DEV's iflink is another device. 6.12 (the
+# linkwatch change of 6.7-6.10 for DSA) looks the iflink up by ifindex in
+# DEV's own netns: LOWERLAYERDOWN only if a device there has that index and
+# no carrier; DOWN if none has it (a lower in another netns) or it has
+# carrier. In-kernel macvlan and vlan get the same.
+lower_down_operstate()
+{
+	local ns=$1 dev=$2 iflink carrier
+
+	if [[ $(uname -r) == 6.1.* ]]; then
+		echo LOWERLAYERDOWN
+		return
+	fi
+	iflink=$(in_ns "$ns" cat "/sys/class/net/$dev/iflink")
+	carrier=$(ip_ns "$ns" -j link show | jq -r --argjson i "$iflink" \
+		'.[] | select(.ifindex == $i) | .flags | index("LOWER_UP") != null')
+	if [[ $carrier == false ]]; then
+		echo LOWERLAYERDOWN
+	else
+		echo DOWN
+	fi
+}
+
 mac_of()
 {
 	ip_ns "$1" -j link show dev "$2" | jq -r '.[0].address'

@@ -16,7 +16,8 @@
 # Ends with "selftests: N passed, N failed, N skipped" and exits 1 if
 # anything failed.
 #
-# Environment: KSFT_TIMEOUT (per script, seconds, default 600),
+# Environment: KSFT_TIMEOUT (per script, seconds, default 1200: a guard
+# against a hung script, twice the slowest script's time on 6.12),
 # VMUX_KO (the module, default kmod/vmux.ko),
 # VMUX_NO_MODULE=1 (do not load/unload vmux.ko: for harness development only),
 # VMUX_DMESG_LOG (where the kernel log is kept, default build/vm/dmesg.log).
@@ -26,7 +27,7 @@ set -u
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
 cd "$top" || exit 1
 
-timeout_s=${KSFT_TIMEOUT:-600}
+timeout_s=${KSFT_TIMEOUT:-1200}
 dmesg_log=${VMUX_DMESG_LOG:-$top/build/vm/dmesg.log}
 ko=${VMUX_KO:-kmod/vmux.ko}
 
@@ -235,7 +236,7 @@ nics_home()
 
 run_one()
 {
-	local t=$1 path out pid rc ok fail skip leftover ns dev line
+	local t=$1 path out pid rc ok fail skip leftover ns dev line t0
 
 	path=selftests/${t#selftests/}
 	if [[ ! -f $path ]]; then
@@ -243,6 +244,7 @@ run_one()
 		return
 	fi
 	echo "# ---- $t"
+	t0=$SECONDS
 
 	out=$(mktemp /tmp/vmux-selftest.XXXXXX)
 	# timeout leads its own process group: on expiry it kills the whole
@@ -284,6 +286,7 @@ run_one()
 		;;
 	esac
 
+	echo "# ---- $t took $((SECONDS - t0)) s"
 	kernel_check "$t"
 
 	# The next script starts from a clean machine.

@@ -32,7 +32,9 @@
 #   VLAN filter             kprobes on vlan_vid_add/vlan_vid_del for lcl0
 #
 # The sequence ends by deleting everything: the lower must be exactly at its
-# baseline. The seed is printed; VMUX_SEED=N replays a run, VMUX_LC_STEPS=N
+# baseline. The seed is fixed (1), so that a run is a replay of the last:
+# VMUX_SEED=N runs seed N, VMUX_SEED=random a new one each run (printed, to
+# replay it). VMUX_LC_STEPS=N
 # sets the steps per sequence. Commands go through long-lived "ip -batch",
 # "bridge -batch" and "vmux -batch" readers: under TCG one exec costs more
 # than a whole step.
@@ -59,7 +61,8 @@ LOWER=lcl0
 LOWER_INDEX=4242
 # Multicast addresses the steps add to children (and dev_mcast's spelling).
 MADDRS=(01:00:5e:40:00:01 01:00:5e:40:00:02 33:33:40:00:00:03)
-SEED=${VMUX_SEED:-$(((RANDOM << 15 | RANDOM) % 1000000))}
+SEED=${VMUX_SEED:-1}
+[[ $SEED == random ]] && SEED=$(((RANDOM << 15 | RANDOM) % 1000000))
 STEPS=${VMUX_LC_STEPS:-}
 
 # ---- batch readers -------------------------------------------------------
@@ -217,7 +220,7 @@ lc_read()
 # adds and removes the kprobes, and says so if it cannot have them.
 vid_trace_setup()
 {
-	local tr ev
+	local tr ev off
 
 	for tr in /sys/kernel/tracing /sys/kernel/debug/tracing; do
 		[[ -w $tr/kprobe_events ]] && break
@@ -226,8 +229,18 @@ vid_trace_setup()
 		log_info "no kprobe_events: the VLAN filter is not checked"
 		return 0
 	fi
+	# The probe reads dev->name: at offset 0 in 6.1's struct net_device,
+	# elsewhere since the fast-path cacheline groups (6.8): the running
+	# kernel's BTF says where.
+	off=$(pahole -F btf -C net_device /sys/kernel/btf/vmlinux 2>/dev/null |
+		awk '$2 ~ /^name\[/ { print $4; exit }')
+	[[ -z $off && $(uname -r) == 6.1.* ]] && off=0
+	if [[ ! $off =~ ^[0-9]+$ ]]; then
+		log_info "no BTF to find net_device.name: the VLAN filter is not checked"
+		return 0
+	fi
 	for ev in add del; do
-		echo "p:vmux_lc/vid_$ev vlan_vid_$ev dev=+0(%di):string proto=%si:x16 vid=%dx:u16" \
+		echo "p:vmux_lc/vid_$ev vlan_vid_$ev dev=+$off(%di):string proto=%si:x16 vid=%dx:u16" \
 			>>"$tr/kprobe_events" || return 1
 		defer vid_trace_del "$tr" "$ev"
 		echo "dev == \"$LOWER\"" >"$tr/events/vmux_lc/vid_$ev/filter"

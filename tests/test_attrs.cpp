@@ -2,7 +2,7 @@
 //
 // Attribute encoding and the value syntaxes of the command line.
 
-#include <catch2/catch.hpp>
+#include "catch.hpp"
 
 #include "args.hpp"
 #include "attrs.hpp"

@@ -3,7 +3,7 @@
 // The CLI pieces that need no kernel: batch lines, completion script,
 // port show and monitor output.
 
-#include <catch2/catch.hpp>
+#include "catch.hpp"
 
 #include <linux/if.h>
 #include <linux/if_arp.h>

@@ -2,7 +2,7 @@
 //
 // Help and completion come from the option tables.
 
-#include <catch2/catch.hpp>
+#include "catch.hpp"
 
 #include "kinds/kind.hpp"
 

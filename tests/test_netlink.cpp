@@ -2,7 +2,7 @@
 //
 // The kernel's extended ACK, as it arrives in NLMSG_ERROR and NLMSG_DONE.
 
-#include <catch2/catch.hpp>
+#include "catch.hpp"
 
 #include <linux/netlink.h>
 

@@ -2,7 +2,7 @@
 //
 // Every usage error names its culprit; table-driven.
 
-#include <catch2/catch.hpp>
+#include "catch.hpp"
 
 #include <fmt/format.h>
 
@@ -123,7 +123,7 @@ TEST_CASE("on set, id and protocol are sent: the kernel refuses a change")
 	CHECK_NOTHROW(parse_link_args(Op::set, args));
 }
 
-TEST_CASE("[ dev ] DEV: one device, with or without the keyword")
+TEST_CASE("DEV, with or without the dev keyword: one device")
 {
 	auto take_all = [](std::initializer_list<std::string_view> words) {
 		test::Line line(words);

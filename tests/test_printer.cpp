@@ -2,7 +2,7 @@
 //
 // The printer: one call, text or JSON; iproute2's json_writer layout.
 
-#include <catch2/catch.hpp>
+#include "catch.hpp"
 
 #include "printer.hpp"
 

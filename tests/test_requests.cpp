@@ -3,7 +3,7 @@
 // Golden bytes of the requests vmux sends, for representative command
 // lines, and the round trip of the kind data through the wire format.
 
-#include <catch2/catch.hpp>
+#include "catch.hpp"
 
 #include <linux/if.h>
 #include <linux/if_link.h>

@@ -3,7 +3,7 @@
 // Decoding recorded RTM_NEWLINK messages (the bytes a kernel with vmux
 // sends) and printing them as `ip [-d] [-s] [-j] link show` would.
 
-#include <catch2/catch.hpp>
+#include "catch.hpp"
 
 #include <cstring>
 
@@ -222,7 +222,7 @@ TEST_CASE("a lower in another netns shows as @ifN with link-netnsid")
 	      "\n");
 }
 
-TEST_CASE("a lower that is down: M-DOWN; no carrier: NO-CARRIER")
+TEST_CASE("a lower that is down: M-DOWN, no carrier: NO-CARRIER")
 {
 	LinkInfo link = parse(link_message(vlan_linkinfo()));
 	LinkInfo lower = eth0(IFF_BROADCAST);

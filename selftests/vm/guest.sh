@@ -58,8 +58,23 @@ done
 nics_up || echo "vmux-vm: the two NICs did not appear: $(ls /sys/class/net)"
 
 : >"$vmdir/dmesg.log"
+
+# Hold the kernel's netstamp static key on for the whole run. Every ping
+# (SO_TIMESTAMP) turns it on and off again, and each turn live-patches a
+# jmp into __netif_receive_skb_core while the other vCPU may be receiving.
+# A 6.12 guest under multi-threaded TCG once died there ("Fatal exception
+# in interrupt", RIP one byte into the freshly patched jmp: the int3 of
+# text_poke_bp(), hit after the patch was done). Hosts run with the key on
+# (chronyd, any timestamping socket), so holding it on tests what they run.
+python3 -c 'import signal, socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_TIMESTAMP, 1)
+signal.pause()' &
+stamp_pid=$!
+
 bash "$vmdir/cmd"
 rc=$?
+kill "$stamp_pid" 2>/dev/null
 
 dmesg >>"$vmdir/dmesg.log"
 echo "$rc" >"$vmdir/result.tmp" && mv "$vmdir/result.tmp" "$vmdir/result"

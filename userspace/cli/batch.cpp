@@ -7,7 +7,7 @@
 #include <fstream>
 #include <iostream>
 
-#include <fmt/format.h>
+#include <fmt/core.h>
 
 #include "commands.hpp"
 

@@ -2,7 +2,7 @@
 
 #include "link_args.hpp"
 
-#include <fmt/format.h>
+#include <fmt/core.h>
 
 #include "context.hpp"
 #include "kinds/kind.hpp"

@@ -7,7 +7,7 @@
 #include <algorithm>
 #include <map>
 
-#include <fmt/format.h>
+#include <fmt/core.h>
 
 #include "addr_info.hpp"
 #include "commands.hpp"

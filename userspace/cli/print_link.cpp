@@ -207,7 +207,7 @@ template <std::size_t N>
 void size_columns(std::array<std::size_t, N> &cols, const std::array<std::uint64_t, N> &values)
 {
 	for (std::size_t i = 0; i < N; i++)
-		cols[i] = std::max(cols[i], fmt::formatted_size("{}", values[i]));
+		cols[i] = std::max(cols[i], fmt::format("{}", values[i]).size());
 }
 
 void print_stats_text(Printer &out, const rtnl_link_stats64 &s)

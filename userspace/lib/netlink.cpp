@@ -6,7 +6,7 @@
 #include <exception>
 #include <sys/socket.h>
 
-#include <fmt/format.h>
+#include <fmt/core.h>
 #include <netlink/netlink.h>
 
 #include "error.hpp"

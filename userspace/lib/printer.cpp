@@ -2,7 +2,17 @@
 
 #include "printer.hpp"
 
+#include <iterator>
+
+// The definitions behind fmt::vformat_to(), for append() below; see there.
+#include <fmt/format.h>
+
 namespace vmux {
+
+void Printer::append(fmt::string_view format, fmt::format_args args)
+{
+	fmt::vformat_to(std::back_inserter(buf_), format, args);
+}
 
 void Printer::null(Out out, std::string_view key, std::string_view text)
 {
@@ -88,7 +98,7 @@ void Printer::json_string(std::string_view s)
 		case '"': buf_ += "\\\""; break;
 		default:
 			if (static_cast<unsigned char>(c) < 0x20)
-				fmt::format_to(std::back_inserter(buf_), "\\u{:04x}", c);
+				append("\\u{:04x}", fmt::make_format_args(c));
 			else
 				buf_ += c;
 		}

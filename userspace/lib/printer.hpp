@@ -11,12 +11,11 @@
 
 #include <concepts>
 #include <cstdint>
-#include <iterator>
 #include <string>
 #include <string_view>
 #include <utility>
 
-#include <fmt/format.h>
+#include <fmt/core.h>
 
 namespace vmux {
 
@@ -42,7 +41,7 @@ public:
 			if (out != Out::text)
 				json_value(key, std::forward<T>(value));
 		} else if (out != Out::json) {
-			fmt::format_to(std::back_inserter(buf_), text, std::forward<T>(value));
+			append(text, fmt::make_format_args(value));
 		}
 	}
 	// A JSON null; its text form is the text format.
@@ -71,10 +70,17 @@ private:
 		if constexpr (std::same_as<std::remove_cvref_t<T>, bool>)
 			buf_ += value ? "true" : "false";
 		else if constexpr (std::integral<std::remove_cvref_t<T>>)
-			fmt::format_to(std::back_inserter(buf_), "{}", value);
+			append("{}", fmt::make_format_args(value));
 		else
 			json_string(std::string_view(value));
 	}
+
+	// Every formatted value goes through here, its arguments type-erased:
+	// fmt's formatting engine (detail::vformat_to()) is compiled once, in
+	// printer.cpp, not in every file that prints. libfmt has a copy, but
+	// clang cannot link to it when gcc built libfmt: the two mangle its
+	// name differently. Elsewhere, fmt::format() and <fmt/core.h> suffice.
+	void append(fmt::string_view format, fmt::format_args args);
 
 	void json_name(std::string_view key);
 	void json_string(std::string_view s);

@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <ranges>
 
+#include <fmt/format.h>
+
 namespace vmux {
 
 extern const Kind vlan_kind;
