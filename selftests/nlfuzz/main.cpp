@@ -204,11 +204,12 @@ void summary(Fuzzer &f, const std::string &phase, double secs, const Options &o,
 	fmt::print("nlfuzz: {}:{} sent {}, accepted {}, refused {}, refused without extack {} "
 		   "(core: {}{}{}; unexplained: {}), devices created {}, deleted {}, "
 		   "oracle failures {}, {:.1f} s, {:.0f} requests/s (requests {:.1f} s, dumps {:.1f} s, "
-		   "deletes {:.1f} s)\n",
+		   "deletes {:.1f} s, the oracle {:.1f} s, making requests {:.1f} s)\n",
 		   phase, extra, s.sent, s.accepted, s.refused, s.noext,
 		   s.noext - unexplained, rules.empty() ? "" : " = ", rules, unexplained,
 		   s.created, s.deleted, s.failures, secs, secs > 0 ? double(s.sent) / secs : 0.0,
-		   s.t_request.count(), s.t_dump.count(), s.t_delete.count());
+		   s.t_request.count(), s.t_dump.count(), s.t_delete.count(),
+		   (s.t_step - s.t_request - s.t_dump - s.t_delete).count(), s.t_generate.count());
 	std::fflush(stdout);
 }
 
@@ -255,6 +256,7 @@ void run_random(Fuzzer &f, const Options &o)
 		   "--count {})\n", o.seed, o.only >= 0 ? 1 : o.count, o.seed, o.count);
 	std::fflush(stdout);
 	for (std::uint64_t i = 0; i < n; i++) {
+		auto t0 = Clock::now();
 		Targets t = targets(f);
 		std::string desc;
 		Request req = random_template(rng, t, f.fresh_name("nr"), desc);
@@ -268,6 +270,7 @@ void run_random(Fuzzer &f, const Options &o)
 		}
 		if (rng.chance(10))
 			flip_bytes(enc, rng, desc);
+		f.stats().t_generate += Clock::now() - t0;
 		if (o.only >= 0 && std::int64_t(i) != o.only)
 			continue;
 		f.step(fmt::format("random #{} {}", i, desc), std::move(enc), Expect::Any, 0, false);

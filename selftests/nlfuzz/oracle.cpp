@@ -73,13 +73,23 @@ std::string list(const std::set<int> &idx, const Snapshot &s)
 // What a device's dump says about its state, save what moves by itself:
 // IFF_RUNNING, IFF_LOWER_UP and IFF_DORMANT follow the operstate, which
 // linkwatch sets later.
+constexpr std::uint32_t volatile_flags = IFF_RUNNING | IFF_LOWER_UP | IFF_DORMANT;
+
 std::string state_of(const Link &l)
 {
-	constexpr std::uint32_t volatile_flags = IFF_RUNNING | IFF_LOWER_UP | IFF_DORMANT;
-
 	return fmt::format("flags {:#x} mtu {} promiscuity {} address {} data {}",
 			   l.flags & ~volatile_flags, l.mtu, l.promiscuity, hex(l.address),
 			   hex(l.info_data));
+}
+
+// state_of(a) == state_of(b), without formatting: a source-mode macvlan's
+// list makes info_data kilobytes long, and this runs for every device at
+// every refusal (under TCG, formatting them was most of the random phase).
+bool same_state(const Link &a, const Link &b)
+{
+	return (a.flags & ~volatile_flags) == (b.flags & ~volatile_flags) && a.mtu == b.mtu &&
+	       a.promiscuity == b.promiscuity && a.address == b.address &&
+	       a.info_data == b.info_data;
 }
 
 constexpr std::uint16_t top_allowed[] = {
@@ -441,6 +451,7 @@ bool Fuzzer::remove(const std::string &label, int ifindex)
 Outcome Fuzzer::step(const std::string &label, Encoded enc, Expect expect, int want_error,
 		     bool strict)
 {
+	const auto t_start = Clock::now();
 	Outcome out;
 	const Snapshot before = snap_;
 	const KView v = kernel_view(enc.bytes);
@@ -502,7 +513,7 @@ Outcome Fuzzer::step(const std::string &label, Encoded enc, Expect expect, int w
 			for (const auto &[i, was] : before.links) {
 				const Link *now = after.by_index(i);
 
-				if (now && state_of(*now) != state_of(was))
+				if (now && !same_state(*now, was))
 					fail(label, fmt::format("a refused request changed {}: \"{}\" "
 								"became \"{}\"", was.name,
 								state_of(was), state_of(*now)),
@@ -546,6 +557,7 @@ Outcome Fuzzer::step(const std::string &label, Encoded enc, Expect expect, int w
 	if (batch_ && lingering_.size() >= batch_)
 		flush(label, after);
 	snap_ = std::move(after);
+	stats_.t_step += Clock::now() - t_start;
 	return out;
 }
 

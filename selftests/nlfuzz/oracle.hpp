@@ -64,7 +64,7 @@ struct Stats {
 	std::uint64_t failures = 0;
 	std::map<std::string, std::uint64_t> outcomes;	// "EINVAL: message" -> count
 	// Where the time goes: requests, dumps, deleting what they made.
-	std::chrono::duration<double> t_request{}, t_dump{}, t_delete{};
+	std::chrono::duration<double> t_request{}, t_dump{}, t_delete{}, t_step{}, t_generate{};
 };
 
 struct Outcome {
