@@ -209,7 +209,7 @@ void summary(Fuzzer &f, const std::string &phase, double secs, const Options &o,
 		   s.noext - unexplained, rules.empty() ? "" : " = ", rules, unexplained,
 		   s.created, s.deleted, s.failures, secs, secs > 0 ? double(s.sent) / secs : 0.0,
 		   s.t_request.count(), s.t_dump.count(), s.t_delete.count(),
-		   (s.t_step - s.t_request - s.t_dump - s.t_delete).count(), s.t_generate.count());
+		   s.t_oracle.count(), s.t_generate.count());
 	std::fflush(stdout);
 }
 

@@ -452,6 +452,7 @@ Outcome Fuzzer::step(const std::string &label, Encoded enc, Expect expect, int w
 		     bool strict)
 {
 	const auto t_start = Clock::now();
+	const auto io_start = stats_.t_request + stats_.t_dump + stats_.t_delete;
 	Outcome out;
 	const Snapshot before = snap_;
 	const KView v = kernel_view(enc.bytes);
@@ -558,6 +559,8 @@ Outcome Fuzzer::step(const std::string &label, Encoded enc, Expect expect, int w
 		flush(label, after);
 	snap_ = std::move(after);
 	stats_.t_step += Clock::now() - t_start;
+	stats_.t_oracle += (Clock::now() - t_start) -
+			   (stats_.t_request + stats_.t_dump + stats_.t_delete - io_start);
 	return out;
 }
 

@@ -65,6 +65,8 @@ struct Stats {
 	std::map<std::string, std::uint64_t> outcomes;	// "EINVAL: message" -> count
 	// Where the time goes: requests, dumps, deleting what they made.
 	std::chrono::duration<double> t_request{}, t_dump{}, t_delete{}, t_step{}, t_generate{};
+	// t_step less the requests, dumps and deletes made within it
+	std::chrono::duration<double> t_oracle{};
 };
 
 struct Outcome {
