@@ -64,7 +64,7 @@ def data_attr(spec):
     raise SystemExit(f"bad attribute spec {spec!r}")
 
 
-def main():
+def parser():
     ap = argparse.ArgumentParser()
     ap.add_argument("--link")
     ap.add_argument("--name")
@@ -77,8 +77,11 @@ def main():
     ap.add_argument("--netns", help="create it in this named netns")
     ap.add_argument("--kind", required=True)
     ap.add_argument("attrs", nargs="*")
-    args = ap.parse_args()
+    return ap
 
+
+def build(args):
+    """The RTM_NEWLINK message the parsed arguments describe."""
     body = b""
     if args.link:
         body += attr(IFLA_LINK, struct.pack("=I", socket.if_nametoindex(args.link)))
@@ -101,13 +104,18 @@ def main():
         flags |= NLM_F_CREATE | NLM_F_EXCL
     ifi = struct.pack("=BxHiII", socket.AF_UNSPEC, 0, args.index, 0, 0)
     msg = ifi + body
-    hdr = struct.pack("=IHHII", 16 + len(msg), RTM_NEWLINK, flags, 1, 0)
+    return struct.pack("=IHHII", 16 + len(msg), RTM_NEWLINK, flags, 1, 0) + msg
 
+
+def open_socket():
     sk = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, socket.NETLINK_ROUTE)
     sk.setsockopt(270, NETLINK_EXT_ACK, 1)   # SOL_NETLINK
     sk.bind((0, 0))
-    sk.send(hdr + msg)
-    reply = sk.recv(65536)
+    return sk
+
+
+def parse_ack(reply):
+    """(errno, extack message) of an NLMSG_ERROR reply."""
     _, mtype, mflags, _, _ = struct.unpack_from("=IHHII", reply)
     if mtype != NLMSG_ERROR:
         raise SystemExit("unexpected reply")
@@ -124,12 +132,24 @@ def main():
             if atype == NLMSGERR_ATTR_MSG:
                 text = reply[off + 4:off + alen].rstrip(b"\0").decode()
             off += (alen + 3) & ~3
+    return err, text
+
+
+def errno_name(err):
+    # Python names 95 ENOTSUP; the kernel's name is EOPNOTSUPP.
+    return "EOPNOTSUPP" if err == errno.EOPNOTSUPP else errno.errorcode.get(err, str(err))
+
+
+def main():
+    args = parser().parse_args()
+    msg = build(args)
+    sk = open_socket()
+    sk.send(msg)
+    err, text = parse_ack(sk.recv(65536))
     if err == 0:
         print("OK")
         return 0
-    # Python names 95 ENOTSUP; the kernel's name is EOPNOTSUPP.
-    name = "EOPNOTSUPP" if err == errno.EOPNOTSUPP else errno.errorcode.get(err, str(err))
-    print(f"{name}: {text}")
+    print(f"{errno_name(err)}: {text}")
     return 1
 
 
