@@ -216,17 +216,8 @@ TEST_CASE("nlfuzz: the mutator replays from its seed")
 
 		for (int i = 0; i < 300; i++) {
 			std::string desc;
-			Request r = random_template(rng, t, "nr" + std::to_string(i), desc);
-			mutate(r, rng, t, desc);
-			Encoded e;
-			try {
-				e = r.encode();
-			} catch (const std::length_error &) {
-				continue;
-			}
-			if (rng.chance(10))
-				flip_bytes(e, rng, desc);
-			out.push_back(e.bytes);
+			if (auto e = random_message(rng, t, "nr" + std::to_string(i), desc))
+				out.push_back(e->bytes);
 		}
 		return out;
 	};
@@ -254,17 +245,10 @@ TEST_CASE("nlfuzz: mutated requests name only the devices they were given")
 
 	for (int i = 0; i < 20000; i++) {
 		std::string desc;
-		Request r = random_template(rng, t, "nr", desc);
-		mutate(r, rng, t, desc);
-		Encoded e;
-		try {
-			e = r.encode();
-		} catch (const std::length_error &) {
+		auto e = random_message(rng, t, "nr", desc);
+		if (!e)
 			continue;
-		}
-		if (rng.chance(10))
-			flip_bytes(e, rng, desc);
-		KView v = kernel_view(e.bytes);
+		KView v = kernel_view(e->bytes);
 		for (const auto &[type, a] : v.tb)
 			if (type <= IFLA_MAX && !allowed.count(type))
 				FAIL("top-level type " << type << " after" << desc);

@@ -259,21 +259,12 @@ void run_random(Fuzzer &f, const Options &o)
 		auto t0 = Clock::now();
 		Targets t = targets(f);
 		std::string desc;
-		Request req = random_template(rng, t, f.fresh_name("nr"), desc);
-		Encoded enc;
+		std::optional<Encoded> enc = random_message(rng, t, f.fresh_name("nr"), desc);
 
-		mutate(req, rng, t, desc);
-		try {
-			enc = req.encode();
-		} catch (const std::length_error &) {
-			continue;	// a nest grown past 64 KiB cannot be sent
-		}
-		if (rng.chance(10))
-			flip_bytes(enc, rng, desc);
 		f.stats().t_generate += Clock::now() - t0;
-		if (o.only >= 0 && std::int64_t(i) != o.only)
+		if (!enc || (o.only >= 0 && std::int64_t(i) != o.only))
 			continue;
-		f.step(fmt::format("random #{} {}", i, desc), std::move(enc), Expect::Any, 0, false);
+		f.step(fmt::format("random #{} {}", i, desc), std::move(*enc), Expect::Any, 0, false);
 		if ((i + 1) % 2000 == 0) {
 			double secs = std::chrono::duration<double>(Clock::now() - start).count();
 			fmt::print("nlfuzz: random: {} sent, {:.1f} s\n", i + 1, secs);

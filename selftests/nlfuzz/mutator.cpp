@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <cstring>
+#include <stdexcept>
 
 #include <fmt/format.h>
 #include <linux/if.h>
@@ -549,6 +550,23 @@ void flip_bytes(Encoded &enc, Rng &rng, std::string &desc)
 			k -= e - b;
 		}
 	}
+}
+
+std::optional<Encoded> random_message(Rng &rng, const Targets &t, const std::string &fresh_name,
+				      std::string &desc)
+{
+	Request req = random_template(rng, t, fresh_name, desc);
+	Encoded enc;
+
+	mutate(req, rng, t, desc);
+	try {
+		enc = req.encode();
+	} catch (const std::length_error &) {
+		return std::nullopt;
+	}
+	if (rng.chance(10))
+		flip_bytes(enc, rng, desc);
+	return enc;
 }
 
 } // namespace nlfuzz

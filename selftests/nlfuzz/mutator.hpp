@@ -17,6 +17,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -59,5 +60,10 @@ Request random_template(Rng &rng, const Targets &t, const std::string &fresh_nam
 void mutate(Request &req, Rng &rng, const Targets &t, std::string &desc);
 // Flips 1 to 4 bytes within enc.flippable.
 void flip_bytes(Encoded &enc, Rng &rng, std::string &desc);
+// One message of the random phase: random_template(), mutate(), encode,
+// and one time in ten flip_bytes(). Nothing if the nests grew past what
+// one attribute can hold (64 KiB); the generator's state moves on either way.
+std::optional<Encoded> random_message(Rng &rng, const Targets &t, const std::string &fresh_name,
+				      std::string &desc);
 
 } // namespace nlfuzz
