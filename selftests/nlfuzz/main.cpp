@@ -292,35 +292,28 @@ int main(int argc, char **argv)
 		Fuzzer f(o.env, o.verbose);
 
 		f.setup();
-		if (o.table) {
+		// One phase: its summary line, its failures counted, a fresh count
+		// for the next (a vmux refusal without message in the table is a
+		// failure: step counted it).
+		auto phase = [&](const char *name, const std::string &extra, auto &&run) {
 			auto t0 = Clock::now();
 
-			run_table(f);
-			summary(f, "table", std::chrono::duration<double>(Clock::now() - t0).count(),
-				o, "");
-			// A vmux refusal without message in the table is a failure
-			// (step counted it); the random phase starts its own count.
+			run();
+			summary(f, name, std::chrono::duration<double>(Clock::now() - t0).count(), o,
+				extra);
 			failures += f.stats().failures;
 			f.reset_stats();
-		}
-		if (o.rxflags) {
-			auto t0 = Clock::now();
-
-			run_rx_flags(f);
-			summary(f, "rx-flags", std::chrono::duration<double>(Clock::now() - t0).count(),
-				o, "");
-			failures += f.stats().failures;
-			f.reset_stats();
-		}
+		};
+		if (o.table)
+			phase("table", "", [&] { run_table(f); });
+		if (o.rxflags)
+			phase("rx-flags", "", [&] { run_rx_flags(f); });
 		if (o.random) {
-			auto t0 = Clock::now();
-
-			f.batch_deletes(o.batch);
-
-			run_random(f, o);
-			f.finish();
-			summary(f, "random", std::chrono::duration<double>(Clock::now() - t0).count(),
-				o, fmt::format(" seed {:#x},", o.seed));
+			phase("random", fmt::format(" seed {:#x},", o.seed), [&] {
+				f.batch_deletes(o.batch);
+				run_random(f, o);
+				f.finish();
+			});
 		} else {
 			f.finish();
 		}
