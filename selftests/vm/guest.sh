@@ -66,11 +66,20 @@ nics_up || echo "vmux-vm: the two NICs did not appear: $(ls /sys/class/net)"
 # in interrupt", RIP one byte into the freshly patched jmp: the int3 of
 # text_poke_bp(), hit after the patch was done). Hosts run with the key on
 # (chronyd, any timestamping socket), so holding it on tests what they run.
-python3 -c 'import signal, socket
+# Python has no socket.SO_TIMESTAMP: 29 is its value on x86
+# (SO_TIMESTAMP_OLD, asm-generic/socket.h). The holder says "on" once set.
+coproc STAMP {
+	exec python3 -c 'import signal, socket
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.setsockopt(socket.SOL_SOCKET, socket.SO_TIMESTAMP, 1)
-signal.pause()' &
-stamp_pid=$!
+s.setsockopt(socket.SOL_SOCKET, getattr(socket, "SO_TIMESTAMP", 29), 1)
+print("on", flush=True)
+signal.pause()'
+}
+# shellcheck disable=SC2153 # set by coproc
+stamp_pid=$STAMP_PID
+if ! read -r -t 60 stamp <&"${STAMP[0]}" || [[ $stamp != on ]]; then
+	echo "vmux-vm: could not hold the netstamp key on (SO_TIMESTAMP socket)"
+fi
 
 bash "$vmdir/cmd"
 rc=$?
