@@ -111,6 +111,15 @@ cli_batch()
 	log_test "-batch FILE|- stops at the failing line, -force goes on"
 }
 
+# monitor_probe FILE: add and delete a vmux device in $A; succeed once the
+# monitor writing FILE has reported it.
+monitor_probe()
+{
+	vm "$A" link add link "$NA" name probe type vlan id 99 &&
+		vm "$A" link del probe
+	grep -q '"probe"' "$1"
+}
+
 cli_monitor()
 {
 	local out pid
@@ -122,14 +131,17 @@ cli_monitor()
 	ip netns exec "$A" "$VMUX" -d -j monitor link >"$out" 2>&1 &
 	pid=$!
 	defer kill "$pid"
-	# The monitor is subscribed once it sees an event; create until it does.
+	# The monitor is subscribed once it reports an event: a probe device
+	# comes and goes until it does (the monitor may still be starting).
+	busywait 20000 monitor_probe "$out"
+	check_err $? "the monitor reports nothing: $(cat "$out")"
 	vm "$A" link add link "$NA" name v10 type vlan id 10
 	busywait 5000 grep -q '"v10"' "$out"
 	check_err $? "no event for add: $(cat "$out")"
 	ip -n "$A" link add d0 type dummy 2>/dev/null
 	vm "$A" link set v10 type vlan loose_binding on
 	vm "$A" link del v10
-	busywait 5000 grep -q '"deleted":true' "$out"
+	busywait 5000 grep -qE '"v10".*"deleted":true|"deleted":true.*"v10"' "$out"
 	check_err $? "no delete event: $(cat "$out")"
 	grep -q '"d0"' "$out"
 	check_fail $? "a non-vmux device was reported"
