@@ -249,6 +249,16 @@ static rx_handler_result_t vmux_port_rx(struct sk_buff **pskb)
 			return res;
 		skb = *pskb;
 	}
+	/* Last, as the core strips an 802.1p priority tag after the
+	 * rx_handler: the inner tag's vmux_vlan, if any.
+	 */
+	if (skb_vlan_tag_present(skb) && !skb_vlan_tag_get_id(skb) &&
+	    eth_type_vlan(skb->protocol) && READ_ONCE(port->count[VMUX_T_VLAN])) {
+		res = vmux_vlan_rx_priority(port, pskb);
+		if (res != RX_HANDLER_PASS)
+			return res;
+		skb = *pskb;
+	}
 	/* The core drops a tagged frame nobody took (OTHERHOST); group
 	 * frames macvlans may have taken from the queue are not counted.
 	 */

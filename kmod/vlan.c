@@ -674,6 +674,31 @@ rx_handler_result_t vmux_vlan_rx(struct vmux_port *port, struct sk_buff **pskb)
 	return RX_HANDLER_ANOTHER;
 }
 
+/* Called by the port for a frame whose hwaccel tag is an 802.1p priority
+ * tag (VID 0) nothing took, with another tag inside. The core strips such
+ * a tag after the rx_handler and gives the inner one to 8021q
+ * (__netif_receive_skb_core(), check_vlan_id); the same for a vmux_vlan:
+ * if one serves the inner tag, the frame is stripped and goes to it. Else
+ * it is left as it came, for the core.
+ */
+rx_handler_result_t vmux_vlan_rx_priority(struct vmux_port *port,
+					  struct sk_buff **pskb)
+{
+	struct sk_buff *skb = *pskb;
+	__be16 *tci, _tci;
+
+	tci = skb_header_pointer(skb, 0, sizeof(_tci), &_tci);
+	if (!tci || !vmux_vlan_lookup_rcu(port, skb->protocol,
+					  ntohs(*tci) & VLAN_VID_MASK))
+		return RX_HANDLER_PASS;
+	__vlan_hwaccel_clear_tag(skb);
+	skb = skb_vlan_untag(skb);
+	*pskb = skb;
+	if (unlikely(!skb))
+		return RX_HANDLER_CONSUMED;
+	return vmux_vlan_rx(port, pskb);
+}
+
 /* One tag of a frame, as it is on the wire. */
 struct vmux_vlan_tag {
 	__be16 proto;

@@ -274,6 +274,8 @@ extern const struct ethtool_ops vmux_ethtool_ops;
 
 /* vlan.c */
 rx_handler_result_t vmux_vlan_rx(struct vmux_port *port, struct sk_buff **pskb);
+rx_handler_result_t vmux_vlan_rx_priority(struct vmux_port *port,
+					  struct sk_buff **pskb);
 struct vmux_dev *vmux_vlan_lookup_rcu(struct vmux_port *port, __be16 proto,
 				      u16 vid);
 
