@@ -1,0 +1,231 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Malformed frames into vmux's receive path and out of its transmit paths,
+# side by side with the in-kernel 8021q, macvlan and ipvlan (reliability.md
+# §4.4, issue 10): each frame class must be dropped and counted, or
+# delivered, exactly as the in-kernel drivers do it, and never splat
+# (run_all.sh checks the kernel log after the script).
+#
+#   rx: selftests/frames.py writes the frames into a tap lower t0 that
+#       carries a vlan (id 10), a bridge macvlan ($M1) or an l2 ipvlan
+#       (192.0.2.11); the counters of t0 and of each child are compared
+#       with the same setup made of the in-kernel drivers.
+#   tx: frames.py sends through AF_PACKET with PACKET_QDISC_BYPASS and
+#       PACKET_VNET_HDR on each child of a dummy lower: the send results
+#       and the counters of the child and the lower are compared.
+#
+# Counters are compared for unicast frames (received before the tap's write
+# returns); broadcasts of every class go through the queues after that,
+# for the kernel log's sake.
+
+source "$(dirname "$0")/lib.sh"
+
+ALL_TESTS="frames_rx_macvlan frames_rx_ipvlan frames_tx"
+
+FRAMES=$top/selftests/frames.py
+T0_MAC=02:00:00:00:0e:00
+M1_MAC=02:00:00:00:0e:01
+N=10
+
+# counters NS DEV...: "DEV:rx_packets/rx_dropped/rx_nohandler/tx_packets/
+# tx_dropped" for each DEV, space-separated.
+counters()
+{
+	local ns=$1; shift
+
+	ip -n "$ns" -s -j link show | jq -r --arg devs "$*" '
+		($devs | split(" ")) as $want |
+		[.[] | select(.ifname as $n | $want | index($n)) |
+		 "\(.ifname):\(.stats64.rx.packets)/\(.stats64.rx.dropped)/\(.stats64.rx.nohandler // 0)/\(.stats64.tx.packets)/\(.stats64.tx.dropped)"] |
+		join(" ")'
+}
+
+# rx_setup IMPL KIND: $A holds the tap t0 ($T0_MAC, up) with a vlan v10
+# and c1: a bridge macvlan $M1_MAC (KIND macvlan) or an l2 ipvlan
+# 192.0.2.11 (KIND ipvlan); IMPL is vmux or kernel.
+rx_setup()
+{
+	local impl=$1 kind=$2 add
+
+	setup_ns A || return 1
+	quiet_ns "$A"
+	ip -n "$A" tuntap add dev t0 mode tap &&
+		ip -n "$A" link set t0 address "$T0_MAC" up || return 1
+	if [[ $impl == vmux ]]; then
+		add=(vm "$A")
+	else
+		add=(ip -n "$A")
+	fi
+	"${add[@]}" link add link t0 name v10 type vlan id 10 || return 1
+	if [[ $kind == macvlan ]]; then
+		"${add[@]}" link add link t0 name c1 address "$M1_MAC" type macvlan mode bridge
+	else
+		"${add[@]}" link add link t0 name c1 type ipvlan mode l2 &&
+			ip -n "$A" addr add 192.0.2.11/24 dev c1
+	fi || return 1
+	ip -n "$A" addr add 198.51.100.1/24 dev v10 &&
+		ip -n "$A" link set v10 up && ip -n "$A" link set c1 up
+}
+
+# rx_send CLASS DST: $N frames of CLASS to DST into t0. A tap's frames
+# are received before its write returns: the counters are final then.
+rx_send()
+{
+	local out
+
+	out=$(ip netns exec "$A" "$FRAMES" rx t0 "$1" "$N" --dst "$2" --ip 192.0.2.11) || return 1
+	[[ $out == "sent $N" ]] || { echo "$1: $out"; return 1; }
+}
+
+RX_CLASSES="good hdr-only vlan-runt tags100 prio-inner ip-short ip6-short arp-short"
+
+# The classes, each to the unicast addresses it could reach: "CLASS DST".
+# Not to $M1_MAC with an ipvlan: ipvlan takes a unicast frame by its
+# destination IP whatever its destination MAC, vmux only with the lower's
+# MAC (the port serves macvlans too; Documentation/vmux.rst, vmux_ipvlan).
+# Broadcast copies travel through a queue, with no point where the counts
+# are final: broadcasts are sent after the comparison, for the kernel log.
+rx_plan()
+{
+	local kind=$1 dst cls dsts=("$T0_MAC")
+
+	[[ $kind == macvlan ]] && dsts+=("$M1_MAC")
+	for dst in "${dsts[@]}"; do
+		for cls in $RX_CLASSES; do
+			echo "$cls $dst"
+		done
+	done
+}
+
+# rx_run IMPL KIND: one line per class: "CLASS DST -> counters".
+rx_run()
+{
+	local impl=$1 kind=$2 cls dst m0
+
+	defer_scope_push
+	rx_setup "$impl" "$kind" || { echo "setup failed"; defer_scope_pop; return 1; }
+	while read -r cls dst; do
+		rx_send "$cls" "$dst" || echo "$cls $dst: send failed"
+		echo "$cls $dst -> $(counters "$A" t0 v10 c1)"
+	done < <(rx_plan "$kind")
+	# Every class as a broadcast, then a good one the queue delivers after.
+	for cls in $RX_CLASSES; do
+		rx_send "$cls" ff:ff:ff:ff:ff:ff >/dev/null
+	done
+	m0=$(link_stats_get "$A" c1 rx multicast)
+	ip netns exec "$A" "$FRAMES" rx t0 good 1 >/dev/null
+	busywait "$WAIT_TIMEOUT" until_counter_is ">= $((m0 + 1))" \
+		link_stats_get "$A" c1 rx multicast >/dev/null
+	defer_scope_pop
+}
+
+# first_difference THEIRS OURS: the first line where they differ, both.
+first_difference()
+{
+	paste -d'\n' <(echo "$1") <(echo "$2") |
+		awk 'NR % 2 { k = $0; next } k != $0 { print "kernel: " k; print "vmux:   " $0; exit }'
+}
+
+__frames_rx()
+{
+	local kind=$1 ours theirs
+
+	RET=0
+	theirs=$(rx_run kernel "$kind")
+	ours=$(rx_run vmux "$kind")
+	[[ $ours == "$theirs" ]]
+	check_err $? "counters differ, from:
+	$(first_difference "$theirs" "$ours")"
+	[[ $ours != *"failed"* ]]
+	check_err $? "$(grep -m1 failed <<<"$ours")"
+	[[ $kind == ipvlan ]] && frames_foreign_mac
+	log_test "rx: runts, 100 tags, priority tags, short L3 as $kind + 8021q count them"
+}
+
+# frames_foreign_mac: a frame to i1's IP but another host's MAC reaches no
+# vmux_ipvlan (ipvlan would take it).
+frames_foreign_mac()
+{
+	local r0 r1
+
+	defer_scope_push
+	rx_setup vmux ipvlan
+	r0=$(link_stats_get "$A" c1 rx packets)
+	rx_send good "$M1_MAC" && rx_send good "$T0_MAC"
+	r1=$(link_stats_get "$A" c1 rx packets)
+	((r1 - r0 == N))
+	check_err $? "c1 received $((r1 - r0)) frames, expected $N: only those to the lower's MAC"
+	defer_scope_pop
+}
+
+frames_rx_macvlan()
+{
+	__frames_rx macvlan
+}
+
+frames_rx_ipvlan()
+{
+	__frames_rx ipvlan
+}
+
+# tx_run IMPL: on a dummy d0, v10 (vlan 10), m1 (bridge macvlan) and, on
+# d1, i1 (l2 ipvlan): each class out of each child; one line per send.
+tx_run()
+{
+	local impl=$1 cls dev out
+	local -a add
+
+	defer_scope_push
+	setup_ns A
+	quiet_ns "$A"
+	if [[ $impl == vmux ]]; then
+		add=(vm "$A")
+	else
+		add=(ip -n "$A")
+	fi
+	if ! ip -n "$A" link add d0 type dummy || ! ip -n "$A" link add d1 type dummy ||
+		! "${add[@]}" link add link d0 name v10 type vlan id 10 ||
+		! "${add[@]}" link add link d0 name m1 address "$M1_MAC" type macvlan mode bridge ||
+		! "${add[@]}" link add link d1 name i1 type ipvlan mode l2 ||
+		! ip -n "$A" -batch - <<-EOF; then
+			link set d0 up
+			link set d1 up
+			link set v10 up
+			link set m1 up
+			link set i1 up
+		EOF
+		echo "setup failed"
+		defer_scope_pop
+		return 1
+	fi
+	for cls in good short hdr-only vlan-runt gso gso-lie; do
+		for dev in v10 m1 i1; do
+			out=$(ip netns exec "$A" "$FRAMES" tx "$dev" "$cls" "$N" --dst "$T0_MAC" --src "$M1_MAC" 2>&1)
+			echo "$cls $dev: $out -> $(counters "$A" d0 d1 v10 m1 i1)"
+		done
+	done
+	defer_scope_pop
+}
+
+frames_tx()
+{
+	local ours theirs
+
+	RET=0
+	theirs=$(tx_run kernel)
+	ours=$(tx_run vmux)
+	[[ $ours == "$theirs" ]]
+	check_err $? "results differ, from:
+	$(first_difference "$theirs" "$ours")"
+	[[ $ours != *"failed"* && $ours == *"gso m1: sent $N"* ]]
+	check_err $? "$(grep -m1 -e failed -e 'gso m1' <<<"$ours")"
+	log_test "tx: AF_PACKET qdisc bypass + vnet_hdr, runts and GSO, as the kernel"
+}
+
+require_root
+require_vmux
+require_command jq python3
+require_module 8021q macvlan ipvlan tun
+tests_run
+exit "$(exit_status)"
