@@ -201,21 +201,27 @@ port_free()
 
 # ---- the tests -------------------------------------------------------------------------
 
-life_delete_lower_under_traffic()
+# traffic_everywhere: the setup, traffic into every child, and m1 sending
+# too (broadcast, to its bridge sibling m2 and the wire), all seen flowing.
+traffic_everywhere()
 {
 	local out
 
-	RET=0
 	require_module pktgen
 	life_setup && children_setup && traffic_start
 	check_err $? "setup"
 	out=$(flowing "$A" m1 s1 i1 v10 && flowing "$C" m2 i2 v11)
 	check_err $? "before: $out"
-	# m1 transmits too: broadcast to its bridge sibling m2 and the wire.
 	pg_stream "$A" m1 "dst_mac ff:ff:ff:ff:ff:ff" && pg_start "$A"
 	check_err $? "pktgen on m1"
 	busywait 10000 until_counter_is ">= 20" link_stats_get "$A" m1 tx packets >/dev/null
 	check_err $? "m1 transmits nothing"
+}
+
+life_delete_lower_under_traffic()
+{
+	RET=0
+	traffic_everywhere
 
 	ip -n "$A" link del lw
 	check_err $? "deleting the lower under traffic"
@@ -228,16 +234,10 @@ life_delete_lower_under_traffic()
 
 life_delete_children_under_traffic()
 {
-	local dev out
+	local dev
 
 	RET=0
-	require_module pktgen
-	life_setup && children_setup && traffic_start
-	check_err $? "setup"
-	out=$(flowing "$A" m1 s1 i1 v10 && flowing "$C" m2 i2 v11)
-	check_err $? "before: $out"
-	pg_stream "$A" m1 "dst_mac ff:ff:ff:ff:ff:ff" && pg_start "$A"
-	check_err $? "pktgen on m1"
+	traffic_everywhere
 
 	# The sender first, then the siblings it floods, then the rest.
 	for dev in m1 s1 i1 v10; do
