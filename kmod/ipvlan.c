@@ -246,8 +246,12 @@ rx_handler_result_t vmux_ipvlan_rx(struct vmux_port *port,
 	struct vmux_ipaddr *a;
 	struct sk_buff *nskb;
 
-	/* l3s delivers from the l3mdev and netfilter hooks, not here. */
-	if (mode == VMUX_IPVLAN_MODE_L3S || skb_vlan_tag_present(skb))
+	/* l3s delivers from the l3mdev and netfilter hooks, not here. A tag
+	 * no vmux_vlan took goes on as ipvlan lets it: a priority tag (VID
+	 * 0) is stripped by the core above the child; with another VID the
+	 * child counts the frame and its stack drops it (OTHERHOST).
+	 */
+	if (mode == VMUX_IPVLAN_MODE_L3S)
 		return RX_HANDLER_PASS;
 
 	if (is_multicast_ether_addr(eth->h_dest)) {

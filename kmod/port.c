@@ -260,10 +260,12 @@ static rx_handler_result_t vmux_port_rx(struct sk_buff **pskb)
 		skb = *pskb;
 	}
 	/* The core drops a tagged frame nobody took (OTHERHOST); group
-	 * frames macvlans may have taken from the queue are not counted.
+	 * frames macvlans or ipvlans may have taken from the queue are not
+	 * counted.
 	 */
 	if (skb_vlan_tag_present(skb) && skb_vlan_tag_get_id(skb) &&
-	    !(READ_ONCE(port->count[VMUX_T_MACVLAN]) &&
+	    !((READ_ONCE(port->count[VMUX_T_MACVLAN]) ||
+	       READ_ONCE(port->count[VMUX_T_IPVLAN])) &&
 	      is_multicast_ether_addr(eth_hdr(skb)->h_dest)))
 		vmux_port_drop(port, VMUX_DROP_NO_CHILD);
 	return RX_HANDLER_PASS;
