@@ -11,7 +11,12 @@ must succeed whole or change nothing:
   - accepted: a create made --name (it is deleted again for the next round);
   - refused (ENOMEM, or whatever the failed allocation turned into): the
     devices of this netns are the ones before, and every --state command
-    prints what it printed before the request.
+    prints what it printed before the request;
+  - no reply (the ack's own allocation failed: ENOBUFS on the socket): the
+    request was done whole or not at all. A create is accepted if --name
+    exists; a change must leave every --state command printing what it
+    printed before the request or after it was done (a first round with no
+    fault, then --reset, learns that), and --reset runs after it.
 
 The fault attributes must let fail-nth fail allocations that may sleep
 (KNOBS below): failnth.py sets them where it sees debugfs.
@@ -19,7 +24,10 @@ The fault attributes must let fail-nth fail allocations that may sleep
 round from the same state). The request is nlreq.py's:
 
   failnth.py [--state CMD]... [--state-every K] [--reset CMD] [--max N]
-             NLREQ-ARGS...
+             [--stride K [--offset O]] NLREQ-ARGS...
+
+--stride K fails only the O-th, O+K-th, ... allocation (O: 1 to K, default
+1): a K-th of the rounds, for time; K runs with O = 1..K cover all.
 
 The --state commands run after the first 20 refused rounds and every K-th
 (default 10) after that; the device list is checked after every round.
@@ -77,7 +85,11 @@ def main():
     ap.add_argument("--reset")
     ap.add_argument("--max", type=int, default=2000)
     ap.add_argument("--state-every", type=int, default=10)
+    ap.add_argument("--stride", type=int, default=1)
+    ap.add_argument("--offset", type=int, default=1)
     opts, rest = ap.parse_known_args()
+    if not 1 <= opts.offset <= opts.stride:
+        raise SystemExit(f"failnth: --offset {opts.offset} is not in 1..{opts.stride}")
     args = nlreq.parser().parse_args(rest)
 
     if not os.path.exists(FAIL_NTH):
@@ -97,15 +109,30 @@ def main():
     fd = os.open(FAIL_NTH, os.O_WRONLY)
     before = devices()
     states = [run(c) for c in opts.state]
+    done_states = states
+    if args.change:
+        if not opts.reset:
+            raise SystemExit("failnth: a --change wants a --reset")
+        sk.send(msg)
+        err, text = nlreq.parse_ack(sk.recv(65536))
+        if err:
+            raise SystemExit(f"failnth: the change fails with no fault: "
+                             f"{nlreq.errno_name(err)} {text!r}")
+        done_states = [run(c) for c in opts.state]
+        run(opts.reset)
+        if [run(c) for c in opts.state] != states:
+            raise SystemExit("failnth: --reset does not bring back the state before the change")
     outcomes = collections.Counter()
     bad = 0
+    rounds = 0
 
-    for n in range(1, opts.max + 1):
+    for n in range(opts.offset, opts.max + 1, opts.stride):
         # fail-nth has no lseek: a descriptor reads it once, from the
         # start. Opened now: an open after the request would allocate
         # (and could take the fault itself).
         rfd = os.open(FAIL_NTH, os.O_RDONLY)
         os.write(fd, str(n).encode())
+        no_reply = False
         try:
             sk.send(msg)
             err, text = nlreq.parse_ack(sk.recv(65536))
@@ -113,12 +140,14 @@ def main():
             # The ack's own allocation failed (the socket says ENOBUFS):
             # the request may have been done or not, either whole.
             err, text = e.errno, "(no reply: " + e.strerror + ")"
+            no_reply = True
             if not args.change and args.name in devices():
                 err = 0
         left = int(os.read(rfd, 32) or b"0")
         os.close(rfd)
         os.write(fd, b"0")
         injected = left == 0
+        rounds += injected
 
         now = devices()
         why = []
@@ -136,12 +165,21 @@ def main():
                     sorted(set(now) - set(before)), sorted(set(before) - set(now))))
             # The --state commands (a process each, slow under TCG with
             # KASAN) every --state-every rounds and at the first ones.
-            checked = [] if n > 20 and n % opts.state_every else opts.state
-            for cmd, was in zip(checked, states):
-                is_ = run(cmd)
-                if is_ != was:
-                    why.append(f"refused, but \"{cmd}\" printed {is_.strip()!r}, "
-                               f"not {was.strip()!r}")
+            # A change with no reply was done whole or not at all: every
+            # state as before, or every state as done.
+            checked = [] if n > 20 and n % opts.state_every and not no_reply else opts.state
+            now_states = [run(cmd) for cmd in checked]
+            whole = [states[:len(checked)]]
+            if no_reply and args.change:
+                whole.append(done_states[:len(checked)])
+            if now_states not in whole:
+                for cmd, was, is_ in zip(checked, states, now_states):
+                    if is_ != was:
+                        why.append(f"refused, but \"{cmd}\" printed {is_.strip()!r}, "
+                                   f"not {was.strip()!r}" +
+                                   (" (nor as done)" if len(whole) > 1 else ""))
+            if no_reply and args.change:
+                run(opts.reset)
         outcomes[nlreq.errno_name(err) if err else "OK"] += 1
         for w in why:
             bad += 1
@@ -160,7 +198,8 @@ def main():
 
     accepted = outcomes.pop("OK", 0)
     refused = ", ".join(f"{k} {v}" for k, v in sorted(outcomes.items()))
-    print(f"failnth: faults injected {n - 1}, accepted {accepted}, refused "
+    every = f" (1 in {opts.stride}, from number {opts.offset})" if opts.stride > 1 else ""
+    print(f"failnth: faults injected {rounds}{every}, accepted {accepted}, refused "
           f"{sum(outcomes.values())}{' (' + refused + ')' if refused else ''}")
     return 1 if bad else 0
 

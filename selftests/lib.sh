@@ -34,8 +34,16 @@ top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
 VMUX=${VMUX:-$top/build/vmux}
 VMUX_KO=${VMUX_KO:-$top/kmod/vmux.ko}
 NLREQ=$top/selftests/nlreq.py
-# Per-poll waits: how long busywait/slowwait callers give the kernel, in ms.
-WAIT_TIMEOUT=${WAIT_TIMEOUT:-5000}
+# SPLAT_RE, splat_filter, splat_count
+source "$top/selftests/splat.sh"
+# Per-poll waits: how long busywait/slowwait callers give the kernel, in ms;
+# four times as long on a kernel with lockdep (the debug kernel, several
+# times slower under TCG).
+if [[ -r /proc/lockdep_stats ]]; then
+	WAIT_TIMEOUT=${WAIT_TIMEOUT:-20000}
+else
+	WAIT_TIMEOUT=${WAIT_TIMEOUT:-5000}
+fi
 
 RET=0
 retmsg=

@@ -12,7 +12,10 @@
 # splat or the kernel picked up a taint other than O/E. Last, rmmod vmux
 # must succeed. On a kernel with kmemleak (the debug kernel, make
 # check-debug) no leak may lead back to vmux or rtnetlink, after the tests
-# and after rmmod; on one with lockdep, lockdep must still be on at the end.
+# and after rmmod; on one with lockdep, lockdep must still be on at the end;
+# where the net_namespace slab cache is debugged (the debug VM boots with
+# slub_debug=F,net_namespace) the struct net objects must come back to
+# their number at boot.
 # Ends with "selftests: N passed, N failed, N skipped" and exits 1 if
 # anything failed.
 #
@@ -31,18 +34,8 @@ timeout_s=${KSFT_TIMEOUT:-1200}
 dmesg_log=${VMUX_DMESG_LOG:-$top/build/vm/dmesg.log}
 ko=${VMUX_KO:-kmod/vmux.ko}
 
-# The kernel's ways of saying it is broken (syzkaller's oops families).
-splat_re='BUG:|WARNING:|Oops|KASAN:|UBSAN:|KFENCE:|refcount_t:|'
-splat_re+='unregister_netdevice: waiting for|suspicious RCU usage|soft lockup|'
-splat_re+='hard LOCKUP|list_add corruption|list_del corruption|'
-splat_re+='general protection fault|kernel BUG|Call Trace:|'
-splat_re+='INFO: task .* blocked for more than|detected stall|ODEBUG:|'
-splat_re+='stack guard page|workqueue lockup|Kernel panic|kmemleak:.*new suspected'
-
-# Lines that match splat_re but are no splat: pktgen's pr_warn when a device
-# it sends on is unregistered under it (vmux_lifecycle.sh does that on
-# purpose; 6.12 prints it, 6.1 did not in our runs).
-not_splat_re='pktgen: WARNING: trying to remove a running interface'
+# SPLAT_RE, splat_filter
+source selftests/splat.sh
 
 # O (out-of-tree module) and E (unsigned module) are expected of vmux.ko.
 taint_allowed=$(((1 << 12) | (1 << 13)))
@@ -83,18 +76,18 @@ taint_describe()
 	echo "$out"
 }
 
-# kernel_check NAME [IGNORE]: fail NAME if the kernel log grew a splat or the
+# kernel_check NAME: fail NAME if the kernel log grew a splat or the
 # kernel picked up a new taint bit beyond O and E since the last check.
-# Lines matching the regex IGNORE are not looked at (they stay in the log).
+# What splat_filter takes out is not looked at (it stays in the log).
 kernel_check()
 {
-	local name=$1 ignore=${2:-} log hits t new why=""
+	local name=$1 log hits t new why=""
 
 	# Read and clear in one syscall: nothing is lost between checks.
 	log=$(dmesg -c)
 	[[ -n $log ]] && printf '%s\n' "$log" >>"$dmesg_log"
-	[[ -n $ignore ]] && log=$(printf '%s\n' "$log" | grep -vE -- "$ignore")
-	hits=$(printf '%s\n' "$log" | grep -nE -- "$splat_re")
+	log=$(printf '%s\n' "$log" | splat_filter)
+	hits=$(printf '%s\n' "$log" | grep -nE -- "$SPLAT_RE")
 	if [[ -n $hits ]]; then
 		# From the first hit on: the trace is what one needs.
 		why+="kernel log (full log: $dmesg_log):"$'\n'
@@ -159,6 +152,37 @@ lockdep_check()
 	fi
 }
 
+# netns_objects: the struct net objects in use. Exact only where the cache
+# has SLUB debugging (no per-CPU free lists, not merged): else fails.
+netns_slab=/sys/kernel/slab/net_namespace
+netns_objects()
+{
+	local n
+
+	[[ $(cat "$netns_slab/sanity_checks" 2>/dev/null) == 1 ]] &&
+		read -r n _ <"$netns_slab/objects" && echo "$n"
+}
+
+# netns_check: every namespace the tests made is freed. A worker
+# (cleanup_net) frees a namespace after its last reference, RCU grace
+# periods later: poll, for two minutes.
+netns_check()
+{
+	local n i
+
+	[[ -n $netns_base ]] || return 0
+	for ((i = 0; i < 1200; i++)); do
+		n=$(netns_objects)
+		if ((n <= netns_base)); then
+			result "net namespaces freed ($n struct net, as at boot)" " OK "
+			return
+		fi
+		sleep 0.1
+	done
+	result "net namespaces freed" FAIL \
+		"$n struct net in use, $netns_base at boot: a namespace still has a reference"
+}
+
 finish()
 {
 	local f
@@ -202,6 +226,7 @@ echo "# vmux selftests on $(uname -r), $(nproc) CPU(s): ${tests[*]}"
 
 # Anything wrong before we start is the environment's fault, but wrong.
 kernel_check "boot"
+netns_base=$(netns_objects)
 
 # --- the module ------------------------------------------------------------------
 
@@ -292,7 +317,7 @@ run_one()
 	esac
 
 	echo "# ---- $t took $((SECONDS - t0)) s"
-	kernel_check "$t" "$not_splat_re"
+	kernel_check "$t"
 
 	# The next script starts from a clean machine.
 	leftover=$(ip netns list | cut -d' ' -f1)
@@ -346,6 +371,7 @@ if ((loaded)); then
 	kernel_check "rmmod vmux"
 	kmemleak_check "kmemleak after rmmod vmux"
 fi
+netns_check
 lockdep_check
 
 finish

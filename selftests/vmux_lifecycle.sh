@@ -45,6 +45,13 @@ fi
 
 FRAMES=$top/selftests/frames.py
 PG_DELAY=${PG_DELAY:-1000000}
+# Each frame costs the debug kernel (KASAN, kmemleak, the dst refcount
+# tracker) a hundred times what it costs Debian's under TCG: at 1,000
+# frames a second a stream, its CPU 0 did nothing but receive them and a
+# delete waited minutes in rcu_barrier(). There, streams go 20 times
+# slower.
+PG_SCALE=1
+[[ -r /proc/lockdep_stats ]] && PG_SCALE=20
 LC_SEED=${VMUX_LC_SEED:-0x766d7578}
 LC_OPS=${VMUX_LC_OPS:-150}
 if [[ $LC_SEED == random ]]; then
@@ -54,8 +61,9 @@ fi
 # ---- pktgen -------------------------------------------------------------------------
 
 # pg_stream NS STREAM CMD...: add pktgen stream STREAM ("DEV@N") to NS's
-# first pktgen thread: 60-byte UDP frames without end, $PG_DELAY ns apart,
-# shaped by CMD (pktgen's own commands, e.g. "dst_mac 02:00:00:00:01:01").
+# first pktgen thread: 60-byte UDP frames without end, $PG_DELAY ns apart
+# ($PG_SCALE times that), shaped by CMD (pktgen's own commands, e.g.
+# "dst_mac 02:00:00:00:01:01").
 pg_stream()
 {
 	local ns=$1 stream=$2; shift 2
@@ -69,7 +77,7 @@ pg_stream()
 				echo "pktgen: $stream: \"$c\": $(grep -h Result: "$pg/$stream")" >&2
 				exit 1
 			fi
-		done' pg "$stream" "count 0" "pkt_size 60" "delay $PG_DELAY" "$@"
+		done' pg "$stream" "count 0" "pkt_size 60" "delay $((PG_DELAY * PG_SCALE))" "$@"
 }
 
 # pg_start NS: run NS's streams in the background until pg_stop (deferred).
@@ -157,7 +165,7 @@ flowing()
 
 	for dev in "$@"; do
 		r0=$(link_stats_get "$ns" "$dev" rx packets) || return 1
-		busywait 10000 until_counter_is ">= $((r0 + 20))" \
+		busywait "$((2 * WAIT_TIMEOUT))" until_counter_is ">= $((r0 + 20))" \
 			link_stats_get "$ns" "$dev" rx packets >/dev/null || {
 			echo "no traffic on $dev"
 			return 1
@@ -214,7 +222,7 @@ traffic_everywhere()
 	check_err $? "before: $out"
 	pg_stream "$A" m1 "dst_mac ff:ff:ff:ff:ff:ff" && pg_start "$A"
 	check_err $? "pktgen on m1"
-	busywait 10000 until_counter_is ">= 20" link_stats_get "$A" m1 tx packets >/dev/null
+	busywait "$((2 * WAIT_TIMEOUT))" until_counter_is ">= 20" link_stats_get "$A" m1 tx packets >/dev/null
 	check_err $? "m1 transmits nothing"
 }
 
@@ -301,7 +309,7 @@ life_carrier_flaps()
 	defer kill "$!"
 	ip netns exec "$P" "$FRAMES" flood pw good 0 --pps 500 --dst "$LW_MAC" &>/dev/null &
 	defer kill "$!"
-	busywait 10000 until_counter_is ">= 100" link_stats_get "$A" lw rx packets >/dev/null
+	busywait "$((2 * WAIT_TIMEOUT))" until_counter_is ">= 100" link_stats_get "$A" lw rx packets >/dev/null
 	check_err $? "no traffic into lw"
 	ip -n "$P" -batch "$flap" &>/dev/null &
 	flapper=$!
@@ -375,7 +383,7 @@ life_netns_destroyed()
 	ip netns del "$E"
 	ip netns del "$D"
 	# Namespaces are torn down by a worker: poll.
-	busywait 20000 link_gone "$A" dm
+	busywait "$((4 * WAIT_TIMEOUT))" link_gone "$A" dm
 	check_err $? "dm (a child of d1, in $A) survived d1's namespace"
 	link_gone "$A" di
 	check_err $? "di (a child of d1, in $A) survived d1's namespace"
@@ -634,7 +642,7 @@ life_random_ops()
 	# Every vmux device goes with the lowers, wherever it was sent.
 	ip -n "$A" link del lw && ip -n "$A" link del d1
 	check_err $? "deleting the lowers"
-	busywait 20000 no_vmux_devs_in "$A" "$C"
+	busywait "$((4 * WAIT_TIMEOUT))" no_vmux_devs_in "$A" "$C"
 	check_err $? "left: $(vmux_devs "$A") / $(vmux_devs "$C")"
 	log_test "8 processes x $LC_OPS random operations, a dumper and a monitor"
 }
@@ -654,7 +662,7 @@ life_random_ops_userns()
 	# No pktgen in a user namespace: frames.py floods through AF_PACKET.
 	userns_exec "$U" "$FRAMES" flood pw good 0 --pps 200 &>/dev/null &
 	userns_exec "$U" "$FRAMES" flood pw good 0 --pps 200 --dst "$LW_MAC" &>/dev/null &
-	busywait 10000 until_counter_is ">= 100" userns_rx_packets "$U" lw >/dev/null
+	busywait "$((2 * WAIT_TIMEOUT))" until_counter_is ">= 100" userns_rx_packets "$U" lw >/dev/null
 	check_err $? "no traffic into lw"
 	__random_ops userns_exec "$U" ""
 	userns_exec "$U" ip link del lw && userns_exec "$U" ip link del d1
