@@ -6,9 +6,11 @@
 # update" only when something is missing.
 #
 #   scripts/install-deps.sh          build + test
+#   scripts/install-deps.sh --debug  also what building the debug kernel
+#                                    needs (make check CHECK_DEBUG=1, as CI)
 #   scripts/install-deps.sh --dev    also the developer tools: checkpatch's
 #                                    kernel source, sparse, shellcheck, and
-#                                    what building the debug kernel needs
+#                                    --debug's
 #   scripts/install-deps.sh --check  list what is missing, install nothing
 #
 # Kernels: every supported one, image and headers (a module is built against
@@ -36,17 +38,18 @@ pkgs=(
 	# CI
 	git
 )
-dev_pkgs=(linux-source-6.1 sparse shellcheck
-	# scripts/debug-kernel.sh: building a kernel from linux-source-6.1
-	flex bison bc libelf-dev libssl-dev)
+# scripts/debug-kernel.sh: building a kernel from linux-source-6.1
+debug_pkgs=(linux-source-6.1 flex bison bc libelf-dev libssl-dev)
+dev_pkgs=(sparse shellcheck "${debug_pkgs[@]}")
 
 check_only=0
 while (($#)); do
 	case "$1" in
+	--debug) pkgs+=("${debug_pkgs[@]}") ;;
 	--dev) pkgs+=("${dev_pkgs[@]}") ;;
 	--check) check_only=1 ;;
-	-h|--help) sed -n '3,22s/^# \{0,1\}//p' "$0"; exit 0 ;;
-	*) echo "usage: $0 [--dev] [--check]" >&2; exit 2 ;;
+	-h|--help) sed -n '3,24s/^# \{0,1\}//p' "$0"; exit 0 ;;
+	*) echo "usage: $0 [--debug] [--dev] [--check]" >&2; exit 2 ;;
 	esac
 	shift
 done
