@@ -12,10 +12,7 @@
 # splat or the kernel picked up a taint other than O/E. Last, rmmod vmux
 # must succeed. On a kernel with kmemleak (the debug kernel, make
 # check-debug) no leak may lead back to vmux or rtnetlink, after the tests
-# and after rmmod; on one with lockdep, lockdep must still be on at the end;
-# where the net_namespace slab cache is debugged (the debug VM boots with
-# slub_debug=F,net_namespace) the struct net objects must come back to
-# their number at boot.
+# and after rmmod; on one with lockdep, lockdep must still be on at the end.
 # Ends with "selftests: N passed, N failed, N skipped" and exits 1 if
 # anything failed.
 #
@@ -152,37 +149,6 @@ lockdep_check()
 	fi
 }
 
-# netns_objects: the struct net objects in use. Exact only where the cache
-# has SLUB debugging (no per-CPU free lists, not merged): else fails.
-netns_slab=/sys/kernel/slab/net_namespace
-netns_objects()
-{
-	local n
-
-	[[ $(cat "$netns_slab/sanity_checks" 2>/dev/null) == 1 ]] &&
-		read -r n _ <"$netns_slab/objects" && echo "$n"
-}
-
-# netns_check: every namespace the tests made is freed. A worker
-# (cleanup_net) frees a namespace after its last reference, RCU grace
-# periods later: poll, for two minutes.
-netns_check()
-{
-	local n i
-
-	[[ -n $netns_base ]] || return 0
-	for ((i = 0; i < 1200; i++)); do
-		n=$(netns_objects)
-		if ((n <= netns_base)); then
-			result "net namespaces freed ($n struct net, as at boot)" " OK "
-			return
-		fi
-		sleep 0.1
-	done
-	result "net namespaces freed" FAIL \
-		"$n struct net in use, $netns_base at boot: a namespace still has a reference"
-}
-
 finish()
 {
 	local f
@@ -226,7 +192,6 @@ echo "# vmux selftests on $(uname -r), $(nproc) CPU(s): ${tests[*]}"
 
 # Anything wrong before we start is the environment's fault, but wrong.
 kernel_check "boot"
-netns_base=$(netns_objects)
 
 # --- the module ------------------------------------------------------------------
 
@@ -371,7 +336,6 @@ if ((loaded)); then
 	kernel_check "rmmod vmux"
 	kmemleak_check "kmemleak after rmmod vmux"
 fi
-netns_check
 lockdep_check
 
 finish
