@@ -88,6 +88,8 @@ def main():
     ap.add_argument("--stride", type=int, default=1)
     ap.add_argument("--offset", type=int, default=1)
     opts, rest = ap.parse_known_args()
+    if opts.stride < 1:
+        raise SystemExit(f"failnth: --stride {opts.stride} is not 1 or more")
     if not 1 <= opts.offset <= opts.stride:
         raise SystemExit(f"failnth: --offset {opts.offset} is not in 1..{opts.stride}")
     args = nlreq.parser().parse_args(rest)
