@@ -10,6 +10,9 @@
 #                     debug kernel, which builds in the background meanwhile
 #   make check-debug  the VM selftests on a KASAN + lockdep + kmemleak kernel
 #   make demo         boot the VM and show vmux at work
+#   make bench        instructions per packet, vmux against the in-kernel
+#                     drivers, on every supported kernel (-icount VMs);
+#                     writes build/bench/ and Documentation/performance.rst
 #   make install      module (modules_install) + CLI (cmake --install)
 #
 # Knobs: KDIR (kernel build dir; default: see scripts/kdir.sh), KVER (the
@@ -19,7 +22,9 @@
 # scripts to run, e.g. TESTS=vmux_vlan.sh), VM_TIMEOUT (s), KSFT_TIMEOUT (s per
 # script), DEBUG_VM_TIMEOUT and DEBUG_KSFT_TIMEOUT (the same for
 # check-debug), DEBUG_TESTS (check's debug tier), CHECK_DEBUG, DESTDIR, PREFIX, BUILD_TYPE, WERROR (ON: warnings are errors,
-# as in CI; OFF: as a packager builds), CHECKPATCH_FLAGS (e.g. --strict).
+# as in CI; OFF: as a packager builds), CHECKPATCH_FLAGS (e.g. --strict),
+# BENCH_ARGS (bench/guest.py's, e.g. "--only unicast --trials 1"),
+# BENCH_GATE (0: make bench succeeds whatever the targets say).
 
 # Computed once (a plain ?= would run the script at every expansion), and
 # again by sub-makes if still empty: "make check" installs the headers first.
@@ -76,7 +81,7 @@ DEBUG_KMOD := $(abspath $(BUILD_DIR))/kmod-debug
 # vmux built for KVER, for the selftests (see kmod_tree below).
 KMOD_TREE := $(abspath $(BUILD_DIR))/kmod/$(KVER)
 
-.PHONY: all kmod kmod-tree userspace userspace-clang unit selftest check demo install \
+.PHONY: all kmod kmod-tree userspace userspace-clang unit selftest check demo bench install \
 	clean deps checkpatch shellcheck kdir-check help kmod-debug check-debug dkms-check
 
 all: kmod userspace
@@ -236,6 +241,33 @@ check-debug: userspace kmod-debug
 demo: deps
 	$(MAKE) all
 	$(VM_RUN) -- selftests/demo.sh
+
+# One -icount boot per supported kernel (or the one KVER/KDIR names), vmux
+# built for it; bench/guest.py measures, bench/report.py writes the table,
+# the charts and Documentation/performance.rst, and fails on a MISS unless
+# BENCH_GATE=0. Not part of "make check": its smoke run is (vmux_bench.sh).
+BENCH_DIR := $(BUILD_DIR)/bench
+BENCH_ARGS ?=
+BENCH_GATE ?= 1
+BENCH_TIMEOUT ?= 5400
+
+bench: userspace
+	@scripts/install-deps.sh --bench --check >/dev/null || scripts/install-deps.sh --bench
+	@mkdir -p $(BENCH_DIR)
+	@rm -f $(BENCH_DIR)/*.json
+	@if [ -n "$(CHECK_ONE)" ]; then kvers=$(KVER); else kvers=$$(scripts/kdir.sh --all); fi; \
+	for k in $$kvers; do \
+		$(MAKE) kmod-tree KVER=$$k KDIR=/lib/modules/$$k/build || exit 1; \
+		t=$$(date +%s); \
+		VMUX_KO=$(abspath $(BUILD_DIR))/kmod/$$k/kmod/vmux.ko \
+			selftests/vm/run --icount --timeout $(BENCH_TIMEOUT) --kver $$k -- \
+			bench/guest.py --out $(BENCH_DIR)/$$k.json $(BENCH_ARGS) || exit 1; \
+		echo "bench: $$k measured in $$(($$(date +%s) - t)) s"; \
+	done
+	bench/report.py $(BENCH_DIR)/*.json --md $(BENCH_DIR)/bench.md \
+		--charts Documentation/images --rst Documentation/performance.rst \
+		$(if $(filter 0,$(BENCH_GATE)),--no-gate)
+	@echo "bench: $(BENCH_DIR)/bench.md, Documentation/performance.rst"
 
 # Debian's header packages carry no signing key: sign on install only when
 # the tree has one (sign-file would fail, noisily and harmlessly).

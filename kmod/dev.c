@@ -10,32 +10,6 @@
 
 #include "vmux.h"
 
-void vmux_count_rx(struct vmux_dev *vdev, unsigned int len, bool mcast)
-{
-	struct vmux_pcpu_stats *s = this_cpu_ptr(vdev->stats);
-
-	u64_stats_update_begin(&s->syncp);
-	u64_stats_inc(&s->rx_packets);
-	u64_stats_add(&s->rx_bytes, len);
-	if (mcast)
-		u64_stats_inc(&s->rx_multicast);
-	u64_stats_update_end(&s->syncp);
-}
-
-void vmux_count_tx(struct vmux_dev *vdev, unsigned int len, int ret)
-{
-	struct vmux_pcpu_stats *s = this_cpu_ptr(vdev->stats);
-
-	if (likely(ret == NET_XMIT_SUCCESS || ret == NET_XMIT_CN)) {
-		u64_stats_update_begin(&s->syncp);
-		u64_stats_inc(&s->tx_packets);
-		u64_stats_add(&s->tx_bytes, len);
-		u64_stats_update_end(&s->syncp);
-	} else {
-		this_cpu_inc(vdev->stats->drops[VMUX_DROP_TX]);
-	}
-}
-
 /* A frame for @vdev that it will not get: count it on it and its port. */
 void vmux_drop(struct vmux_dev *vdev, enum vmux_drop_reason reason)
 {

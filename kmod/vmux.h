@@ -63,6 +63,7 @@ struct vmux_port {
 	unsigned int nr_sources;		/* entries in @sources */
 	bool passthru;				/* one passthru child owns all */
 	bool addr_change;			/* we are changing the lower MAC */
+	bool mac_shadow;			/* a child has the lower's MAC */
 	u8 perm_addr[ETH_ALEN];			/* lower MAC to restore */
 	DECLARE_BITMAP(mc_filter, VMUX_MC_FILTER_SZ);
 	DECLARE_BITMAP(bc_filter, VMUX_MC_FILTER_SZ);	/* queued, not inline */
@@ -234,8 +235,6 @@ void vmux_stacked_lower_event(struct vmux_dev *vdev, unsigned long event);
 int vmux_rx_flags_open(struct vmux_dev *vdev, unsigned int mask);
 void vmux_rx_flags_stop(struct vmux_dev *vdev, unsigned int mask);
 void vmux_rx_flags_change(struct vmux_dev *vdev, int change, unsigned int mask);
-void vmux_count_rx(struct vmux_dev *vdev, unsigned int len, bool mcast);
-void vmux_count_tx(struct vmux_dev *vdev, unsigned int len, int ret);
 void vmux_drop(struct vmux_dev *vdev, enum vmux_drop_reason reason);
 struct net_device *vmux_lower_from_tb(struct net *net, struct nlattr **tb,
 				      struct netlink_ext_ack *extack);
@@ -298,5 +297,34 @@ u32 vmux_mac_hash(const unsigned char *addr, unsigned int bits);
 
 /* main.c */
 const struct vmux_kind_ops *vmux_kind_ops(enum vmux_kind kind);
+
+/* Per-packet counters, inline: every frame a child takes or sends. */
+static inline void vmux_count_rx(struct vmux_dev *vdev, unsigned int len,
+				 bool mcast)
+{
+	struct vmux_pcpu_stats *s = this_cpu_ptr(vdev->stats);
+
+	u64_stats_update_begin(&s->syncp);
+	u64_stats_inc(&s->rx_packets);
+	u64_stats_add(&s->rx_bytes, len);
+	if (mcast)
+		u64_stats_inc(&s->rx_multicast);
+	u64_stats_update_end(&s->syncp);
+}
+
+static inline void vmux_count_tx(struct vmux_dev *vdev, unsigned int len,
+				 int ret)
+{
+	struct vmux_pcpu_stats *s = this_cpu_ptr(vdev->stats);
+
+	if (likely(ret == NET_XMIT_SUCCESS || ret == NET_XMIT_CN)) {
+		u64_stats_update_begin(&s->syncp);
+		u64_stats_inc(&s->tx_packets);
+		u64_stats_add(&s->tx_bytes, len);
+		u64_stats_update_end(&s->syncp);
+	} else {
+		this_cpu_inc(vdev->stats->drops[VMUX_DROP_TX]);
+	}
+}
 
 #endif /* _VMUX_H */

@@ -8,9 +8,10 @@
 #   scripts/install-deps.sh          build + test
 #   scripts/install-deps.sh --debug  also what building the debug kernel
 #                                    needs (make check CHECK_DEBUG=1, as CI)
+#   scripts/install-deps.sh --bench  also what make bench's charts need
 #   scripts/install-deps.sh --dev    also the developer tools: checkpatch's
 #                                    kernel source, sparse, shellcheck, and
-#                                    --debug's
+#                                    --debug's and --bench's
 #   scripts/install-deps.sh --check  list what is missing, install nothing
 #
 # Kernels: every supported one, image and headers (a module is built against
@@ -40,16 +41,19 @@ pkgs=(
 )
 # scripts/debug-kernel.sh: building a kernel from linux-source-6.1
 debug_pkgs=(linux-source-6.1 flex bison bc libelf-dev libssl-dev)
-dev_pkgs=(sparse shellcheck "${debug_pkgs[@]}")
+# make bench: its charts (bench/report.py)
+bench_pkgs=(python3-matplotlib)
+dev_pkgs=(sparse shellcheck "${debug_pkgs[@]}" "${bench_pkgs[@]}")
 
 check_only=0
 while (($#)); do
 	case "$1" in
 	--debug) pkgs+=("${debug_pkgs[@]}") ;;
+	--bench) pkgs+=("${bench_pkgs[@]}") ;;
 	--dev) pkgs+=("${dev_pkgs[@]}") ;;
 	--check) check_only=1 ;;
 	-h|--help) sed -n '3,24s/^# \{0,1\}//p' "$0"; exit 0 ;;
-	*) echo "usage: $0 [--debug] [--dev] [--check]" >&2; exit 2 ;;
+	*) echo "usage: $0 [--debug] [--bench] [--dev] [--check]" >&2; exit 2 ;;
 	esac
 	shift
 done

@@ -21,7 +21,7 @@ ALL_TESTS="
 	mv_matrix_private mv_matrix_vepa mv_matrix_bridge
 	mv_source mv_source_nodst mv_source_list mv_passthru
 	mv_broadcast_once mv_bc_queue mv_vlan_same_lower mv_on_vmux_vlan
-	mv_dup_mac mv_mtu mv_lower_updown mv_lower_deleted mv_bad_input
+	mv_dup_mac mv_lower_takes_mac mv_mtu mv_lower_updown mv_lower_deleted mv_bad_input
 	mv_rmmod
 "
 
@@ -436,6 +436,47 @@ mv_dup_mac()
 	[[ $(mac_of "$A" m1) != "$(mac_of "$A" m2)" ]]
 	check_err $? "random MACs collide"
 	log_test "MAC unique per lower (EADDRINUSE with a message)"
+}
+
+# lower_takes_mac IMPL: m1 in $C reachable from the peer while the lower
+# has m1's MAC (macvlan's lookup gives that child the frames, and vmux's
+# shortcut for the lower's own MAC must not), and after it gives it back.
+lower_takes_mac()
+{
+	local impl=$1 mac old r1=-- r2=--
+
+	if ! mv_add "$impl" "$A" "$NA" m1 mode bridge; then
+		echo "setup-failed"
+		return
+	fi
+	mv_move m1 "$C" 192.0.2.1/24
+	mac=$(mac_of "$C" m1)
+	old=$(mac_of "$A" "$NA")
+	ip -n "$A" link set "$NA" address "$mac" || { echo "address-refused"; return; }
+	ip -n "$B" neigh flush dev "$NB"
+	ip netns exec "$B" ping -q -c 1 -w 5 192.0.2.1 &>/dev/null && r1=ok
+	ip -n "$A" link set "$NA" address "$old"
+	ip -n "$B" neigh flush dev "$NB"
+	ip netns exec "$B" ping -q -c 1 -w 5 192.0.2.1 &>/dev/null && r2=ok
+	ip -n "$C" link del m1
+	echo "shared=$r1 restored=$r2"
+}
+
+mv_lower_takes_mac()
+{
+	local ours theirs
+
+	RET=0
+	mv_hosts_setup
+	check_err $? "setup"
+	require_module macvlan
+	ours=$(lower_takes_mac vmux)
+	theirs=$(lower_takes_mac kernel)
+	[[ $ours == "shared=ok restored=ok" ]]
+	check_err $? "vmux: $ours"
+	[[ $ours == "$theirs" ]]
+	check_err $? "vmux: $ours, macvlan: $theirs"
+	log_test "the lower takes a child's MAC: the child keeps its frames, as macvlan"
 }
 
 mv_mtu()
