@@ -40,37 +40,6 @@ struct vmux_source {
 	struct rcu_head rcu;
 };
 
-/* Inline hash and compare: the generic ones (out-of-line jhash() over the
- * key, a byte-wise memcmp() per entry) cost a receive about 100
- * instructions (make bench). All six bytes, one multiply; the seed goes in
- * before it, so a rehash (new seed) breaks up any chain.
- */
-static u32 vmux_mac_rht_hash(const void *data, u32 len, u32 seed)
-{
-	const u8 *addr = data;
-	u64 k = get_unaligned((const u32 *)addr) |
-		(u64)get_unaligned((const u16 *)(addr + 4)) << 32;
-
-	return hash_64(k ^ seed, 32);
-}
-
-static int vmux_mac_rht_cmp(struct rhashtable_compare_arg *arg,
-			    const void *obj)
-{
-	const struct vmux_dev *vdev = obj;
-
-	return !ether_addr_equal(vdev->mv.key, arg->key);
-}
-
-static const struct rhashtable_params vmux_mac_params = {
-	.key_len		= ETH_ALEN,
-	.key_offset		= offsetof(struct vmux_dev, mv.key),
-	.head_offset		= offsetof(struct vmux_dev, mv.node),
-	.hashfn			= vmux_mac_rht_hash,
-	.obj_cmpfn		= vmux_mac_rht_cmp,
-	.automatic_shrinking	= true,
-};
-
 static bool vmux_is_macvlan(const struct net_device *dev)
 {
 	return dev->rtnl_link_ops == vmux_macvlan_kind.link_ops;
@@ -81,23 +50,121 @@ u32 vmux_mac_hash(const unsigned char *addr, unsigned int bits)
 	return hash_32(get_unaligned((const u32 *)(addr + 2)), bits);
 }
 
-/* One call, the hash inline in it (rhashtable's own helpers are not). */
-static __attribute__((__flatten__))
-struct vmux_dev *vmux_mac_lookup(struct vmux_port *port,
-				 const unsigned char *addr)
+/* ---- the MAC table ---------------------------------------------------
+ *
+ * UP macvlans by address: a power-of-two array of RCU hlists, grown (never
+ * shrunk) under RTNL to keep chains at about one entry, so a lookup costs
+ * the same at 4,096 children as at one, and as little as macvlan's fixed
+ * 256 buckets (make bench). Readers need any RCU read side, the
+ * rcu_read_lock_bh() of transmit included: an hlist, unlike rhashtable,
+ * lets lockdep see that. Each entry has two nodes: a resize links every
+ * entry into the new array by the other one, publishes it, and waits for
+ * readers of the old one before it is freed; all under RTNL, as are inserts
+ * and deletes.
+ */
+struct vmux_mac_table {
+	unsigned int bits;
+	unsigned int idx;			/* the node entries use here */
+	u32 seed;				/* new with each table */
+	struct hlist_head buckets[];
+};
+
+enum {
+	VMUX_MAC_MIN_BITS = 4,
+	VMUX_MAC_MAX_BITS = 16,
+};
+
+/* All six bytes, one multiply; the seed goes in first, so chains that
+ * collide in one table do not in the next.
+ */
+static inline u32 vmux_mac_bucket(const struct vmux_mac_table *t,
+				  const unsigned char *addr)
 {
-	return rhashtable_lookup(&port->macs, addr, vmux_mac_params);
+	u64 k = get_unaligned((const u32 *)addr) |
+		(u64)get_unaligned((const u16 *)(addr + 4)) << 32;
+
+	return hash_64(k ^ t->seed, t->bits);
+}
+
+static struct vmux_mac_table *vmux_mac_table_alloc(unsigned int bits,
+						   unsigned int idx)
+{
+	struct vmux_mac_table *t;
+
+	t = kvzalloc(struct_size(t, buckets, 1U << bits), GFP_KERNEL);
+	if (!t)
+		return NULL;
+	t->bits = bits;
+	t->idx = idx;
+	t->seed = get_random_u32();
+	return t;
+}
+
+static struct vmux_dev *vmux_mac_lookup(struct vmux_port *port,
+					const unsigned char *addr)
+{
+	const struct vmux_mac_table *t;
+	struct hlist_node *n;
+
+	t = rcu_dereference_check(port->macs, rcu_read_lock_bh_held() ||
+				  lockdep_rtnl_is_held());
+	for (n = rcu_dereference_raw(hlist_first_rcu(&t->buckets[vmux_mac_bucket(t, addr)]));
+	     n; n = rcu_dereference_raw(hlist_next_rcu(n))) {
+		struct vmux_dev *v = container_of(n - t->idx, struct vmux_dev,
+						  mv.node[0]);
+
+		if (ether_addr_equal(v->mv.key, addr))
+			return v;
+	}
+	return NULL;
+}
+
+/* Doubles the table when it has more entries than buckets; a failed
+ * allocation keeps the old one (longer chains, nothing lost).
+ */
+static void vmux_mac_table_grow(struct vmux_port *port)
+{
+	struct vmux_mac_table *old = rtnl_dereference(port->macs), *t;
+	struct hlist_node *tmp;
+	struct vmux_dev *v;
+	unsigned int i;
+
+	if (port->nr_macs <= (1U << old->bits) || old->bits >= VMUX_MAC_MAX_BITS)
+		return;
+	t = vmux_mac_table_alloc(old->bits + 1, !old->idx);
+	if (!t)
+		return;
+	for (i = 0; i < (1U << old->bits); i++)
+		hlist_for_each_entry_safe(v, tmp, &old->buckets[i], mv.node[old->idx])
+			hlist_add_head_rcu(&v->mv.node[t->idx],
+					   &t->buckets[vmux_mac_bucket(t, v->mv.key)]);
+	rcu_assign_pointer(port->macs, t);
+	/* Readers of @old walk node[old->idx]: once they are gone, unhash
+	 * it for the next resize (and hlist_unhashed() of the current one
+	 * says whether an entry is in the table).
+	 */
+	synchronize_net();
+	for (i = 0; i < (1U << t->bits); i++)
+		hlist_for_each_entry(v, &t->buckets[i], mv.node[t->idx])
+			INIT_HLIST_NODE(&v->mv.node[old->idx]);
+	kvfree(old);
 }
 
 int vmux_macvlan_port_init(struct vmux_port *port)
 {
+	struct vmux_mac_table *t = vmux_mac_table_alloc(VMUX_MAC_MIN_BITS, 0);
+
+	if (!t)
+		return -ENOMEM;
 	port->bc_cutoff = 1;
-	return rhashtable_init(&port->macs, &vmux_mac_params);
+	RCU_INIT_POINTER(port->macs, t);
+	return 0;
 }
 
+/* The rx_handler is gone and no child is left: no reader. */
 void vmux_macvlan_port_free(struct vmux_port *port)
 {
-	rhashtable_destroy(&port->macs);
+	kvfree(rcu_dereference_protected(port->macs, true));
 	kfree(port->sources);
 }
 
@@ -147,20 +214,30 @@ static void vmux_mac_shadow_update(struct vmux_port *port)
 
 static int vmux_mac_hash_add(struct vmux_dev *vdev)
 {
-	int err;
+	struct vmux_port *port = vdev->port;
+	struct vmux_mac_table *t = rtnl_dereference(port->macs);
 
+	if (vmux_mac_lookup(port, vdev->dev->dev_addr))
+		return -EEXIST;
 	ether_addr_copy(vdev->mv.key, vdev->dev->dev_addr);
-	err = rhashtable_lookup_insert_fast(&vdev->port->macs, &vdev->mv.node,
-					    vmux_mac_params);
-	vmux_mac_shadow_update(vdev->port);
-	return err;
+	hlist_add_head_rcu(&vdev->mv.node[t->idx],
+			   &t->buckets[vmux_mac_bucket(t, vdev->mv.key)]);
+	port->nr_macs++;
+	vmux_mac_table_grow(port);
+	vmux_mac_shadow_update(port);
+	return 0;
 }
 
 static void vmux_mac_hash_del(struct vmux_dev *vdev)
 {
-	rhashtable_remove_fast(&vdev->port->macs, &vdev->mv.node,
-			       vmux_mac_params);
-	vmux_mac_shadow_update(vdev->port);
+	struct vmux_port *port = vdev->port;
+	struct vmux_mac_table *t = rtnl_dereference(port->macs);
+
+	if (hlist_unhashed(&vdev->mv.node[t->idx]))
+		return;
+	hlist_del_init_rcu(&vdev->mv.node[t->idx]);
+	port->nr_macs--;
+	vmux_mac_shadow_update(port);
 }
 
 /* ---- source-mode MAC list ------------------------------------------- */
@@ -639,17 +716,15 @@ static netdev_tx_t vmux_macvlan_xmit(struct sk_buff *skb,
 					  VMUX_MACVLAN_MODE_BRIDGE);
 			rcu_read_unlock();
 		} else {
-			rcu_read_lock();
+			/* The core's rcu_read_lock_bh() covers the lookup. */
 			dest = vmux_mac_lookup(vdev->port, eth->h_dest);
 			if (dest && READ_ONCE(dest->mv.mode) == VMUX_MACVLAN_MODE_BRIDGE) {
-				rcu_read_unlock();
 				/* Through the lower, so its taps see it too. */
 				ret = dev_forward_skb(vdev->lower, skb);
 				vmux_count_tx(vdev, len, ret == NET_RX_SUCCESS ?
 					      NET_XMIT_SUCCESS : NET_XMIT_DROP);
 				return NETDEV_TX_OK;
 			}
-			rcu_read_unlock();
 		}
 	}
 	skb->dev = vdev->lower;

@@ -765,8 +765,8 @@ static bool vmux_vlan_tag_at(const struct sk_buff *skb, unsigned int depth,
  * them. 0 if it does not (a packet socket's frame, a bridge's): then the
  * lowers add their tags on transmit, outside ours.
  */
-static unsigned int vmux_vlan_depth(const struct vmux_dev *vdev,
-				    const struct sk_buff *skb)
+static noinline unsigned int vmux_vlan_depth_stacked(const struct vmux_dev *vdev,
+						    const struct sk_buff *skb)
 {
 	struct vmux_vlan_tag tags[MAX_NEST_DEV], t;
 	unsigned int n, i;
@@ -779,6 +779,17 @@ static unsigned int vmux_vlan_depth(const struct vmux_dev *vdev,
 			return 0;
 	}
 	return n;
+}
+
+/* On a NIC, the common case, no tag is below ours: no walk, no array. */
+static unsigned int vmux_vlan_depth(const struct vmux_dev *vdev,
+				    const struct sk_buff *skb)
+{
+	const struct net_device *lower = vdev->lower;
+
+	if (lower->netdev_ops != &vmux_vlan_netdev_ops && !is_vlan_dev(lower))
+		return 0;
+	return vmux_vlan_depth_stacked(vdev, skb);
 }
 
 /* An in-band tag @depth tags into the frame; frees @skb on failure. */

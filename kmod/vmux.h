@@ -57,8 +57,9 @@ struct vmux_port {
 	struct vmux_dev __rcu **vlans[VMUX_VLAN_PROTO_NUM][VMUX_VLAN_BLOCKS];
 	unsigned long __percpu *drops;		/* [__VMUX_DROP_MAX] */
 
-	/* macvlan: UP children by MAC (rhashtable: O(1) at any size) */
-	struct rhashtable macs;
+	/* macvlan: UP children by MAC, O(1) at any size (macvlan.c) */
+	struct vmux_mac_table __rcu *macs;
+	unsigned int nr_macs;			/* entries in @macs, RTNL */
 	struct hlist_head *sources;		/* source-mode MACs, lazily */
 	unsigned int nr_sources;		/* entries in @sources */
 	bool passthru;				/* one passthru child owns all */
@@ -116,7 +117,10 @@ struct vmux_vlan {
 };
 
 struct vmux_macvlan {
-	struct rhash_head node;			/* in port->macs while UP */
+	/* in port->macs while UP: node[macs->idx]; the other one serves
+	 * the next table while a resize builds it
+	 */
+	struct hlist_node node[2];
 	u8 key[ETH_ALEN];			/* the hashed address */
 	u32 mode;				/* VMUX_MACVLAN_MODE_* */
 	u16 flags;				/* VMUX_MACVLAN_FLAG_* */
