@@ -134,6 +134,11 @@ def fmt(x, unit):
     return f"{x:,.0f}" if x >= 100 else f"{x:.1f}"
 
 
+def runs(doc):
+    n = doc["trials"]
+    return "one run per scenario" if n == 1 else f"the median of {n} runs"
+
+
 def ratio_str(x):
     if x["unit"] == "flag":
         return "all counted" if x["ok"] else "not counted"
@@ -151,7 +156,7 @@ def markdown(docs):
         misses = sum(not x["ok"] for x in v)
         lines += [f"### {doc['kernel']}: {len(v) - misses} PASS, {misses} MISS",
                   "",
-                  f"{doc['count']:,} packets per run, median of {doc['trials']}; "
+                  f"{doc['count']:,} packets per run, {runs(doc)}; "
                   + ("instructions (-icount)" if doc.get("icount") else
                      "**no -icount: wall-clock nanoseconds, not comparable**"),
                   "",
@@ -171,8 +176,8 @@ def rst_table(docs):
         v = verdicts(doc)
         misses = sum(not x["ok"] for x in v)
         title = f"{doc['kernel']}: {len(v) - misses} PASS, {misses} MISS"
-        out += [title, "~" * len(title), "",
-                f"{doc['count']:,} packets per run, median of {doc['trials']} runs, "
+        out += [title, "-" * len(title), "",
+                f"{doc['count']:,} packets per run, {runs(doc)}, "
                 + ("instructions per packet (-icount)." if doc.get("icount") else
                    "wall-clock nanoseconds (no -icount: not comparable)."),
                 "",
