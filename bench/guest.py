@@ -32,6 +32,8 @@ import os
 import platform
 import re
 import resource
+import socket
+import struct
 import subprocess
 import sys
 import time
@@ -136,9 +138,54 @@ def snmp(ns, table, field):
     raise BenchError(f"no {field} in {table}")
 
 
-def link_stat(ns, dev, direction):
-    args = ["ip"] + (["-n", ns] if ns else []) + ["-j", "-s", "link", "show", "dev", dev]
-    return json.loads(run(*args))[0]["stats64"][direction]["packets"]
+RTM_NEWLINK, RTM_GETLINK = 16, 18
+NLMSG_ERROR, NLMSG_DONE = 2, 3
+NLM_F_REQUEST, NLM_F_DUMP = 0x1, 0x300
+IFLA_IFNAME, IFLA_STATS64 = 3, 23
+# struct rtnl_link_stats64: the fields read here
+RX_PACKETS, TX_PACKETS, RX_DROPPED = 0, 1, 6
+
+
+def links(ns):
+    """{name: struct rtnl_link_stats64 as a tuple} of every device in ns:
+    one RTM_GETLINK dump, no process started (an exec costs a tenth of a
+    second in the VM)."""
+    with Netns(ns):
+        s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, socket.NETLINK_ROUTE)
+    with s:
+        s.send(struct.pack("=IHHII", 32, RTM_GETLINK, NLM_F_REQUEST | NLM_F_DUMP, 1, 0)
+               + bytes(16))
+        out = {}
+        while True:
+            data = s.recv(1 << 20)
+            off = 0
+            while off + 16 <= len(data):
+                ln, typ = struct.unpack_from("=IH", data, off)
+                if typ == NLMSG_DONE:
+                    return out
+                if typ == NLMSG_ERROR:
+                    err = -struct.unpack_from("=i", data, off + 16)[0]
+                    raise BenchError(f"RTM_GETLINK dump in netns {ns or 'init'}: {os.strerror(err)}")
+                if typ == RTM_NEWLINK:
+                    a, name, stats = off + 32, None, None
+                    while a + 4 <= off + ln:
+                        alen, atyp = struct.unpack_from("=HH", data, a)
+                        if alen < 4:
+                            break
+                        if atyp == IFLA_IFNAME:
+                            name = data[a + 4:a + alen].split(b"\0")[0].decode()
+                        elif atyp == IFLA_STATS64:
+                            stats = struct.unpack_from("=8Q", data, a + 4)
+                        a += (alen + 3) & ~3
+                    out[name] = stats
+                off += (ln + 3) & ~3
+
+
+def link_stat(ns, dev, field):
+    try:
+        return links(ns)[dev][field]
+    except KeyError:
+        raise BenchError(f"no device {dev} in netns {ns or 'init'}") from None
 
 
 class Pktgen:
@@ -227,7 +274,8 @@ class Trace:
 
 
 class Bench:
-    def __init__(self, count, trials, scale, cp_counts, smoke=False):
+    def __init__(self, count, trials, scale, cp_counts, smoke=False, icount=False):
+        self.icount = icount
         self.bc_count = 50 if smoke else 5000
         self.bc_rate = 2000
         self.bc_children_counts = [1, 4] if smoke else [1, 10, 100]
@@ -282,17 +330,18 @@ class Bench:
             run("ip", *(["-n", ns] if ns else []), "link", "set", "lo", "up")
 
     def lower_up(self):
-        run("ip", "link", "add", LOWER, "address", LOWER_MAC, "type", "dummy")
-        run("ip", "addr", "add", "10.0.0.1/24", "dev", LOWER)
-        run("ip", "link", "set", LOWER, "up")
-        run("ip", "neigh", "add", PEER4, "lladdr", PEER_MAC, "dev", LOWER, "nud", "permanent")
+        run("ip", "-batch", "-", stdin=f"""link add {LOWER} address {LOWER_MAC} type dummy
+addr add 10.0.0.1/24 dev {LOWER}
+link set {LOWER} up
+neigh add {PEER4} lladdr {PEER_MAC} dev {LOWER} nud permanent
+""")
 
     def lower_down(self):
         run("ip", "link", "del", LOWER)
         # Children die with their lower; wait until the netns have none.
         for ns in (CHILD_NS, IDLE_NS):
             for _ in range(600):
-                if run("ip", "-n", ns, "-o", "link", "show").count("\n") <= 1:
+                if len(links(ns)) <= 1:
                     break
                 time.sleep(0.05)
             else:
@@ -312,16 +361,15 @@ class Bench:
         extra = ["address", c["mac"]] if kind == "macvlan" else []
         run(tool(impl), "link", "add", "link", LOWER, "name", c["name"], *extra,
             "netns", CHILD_NS, *self.kind_args(kind, mode, c.get("vid")))
-        n = ["-n", CHILD_NS]
+        name, cmds = c["name"], []
         if v6:
-            sysctl(CHILD_NS, f"net.ipv6.conf.{c['name']}.disable_ipv6", 0)
-            run("ip", *n, "addr", "add", c["ip6"] + "/64", "dev", c["name"], "nodad")
-        run("ip", *n, "addr", "add", c["ip4"] + "/24", "dev", c["name"])
-        run("ip", *n, "link", "set", c["name"], "up")
+            sysctl(CHILD_NS, f"net.ipv6.conf.{name}.disable_ipv6", 0)
+            cmds.append(f"addr add {c['ip6']}/64 dev {name} nodad")
+        cmds += [f"addr add {c['ip4']}/24 dev {name}", f"link set {name} up"]
         if v6:
-            run("ip", *n, "-6", "neigh", "add", PEER6, "lladdr", PEER_MAC, "dev", c["name"],
-                "nud", "permanent")
-        run("ip", *n, "neigh", "add", PEER4, "lladdr", PEER_MAC, "dev", c["name"], "nud", "permanent")
+            cmds.append(f"neigh add {PEER6} lladdr {PEER_MAC} dev {name} nud permanent")
+        cmds.append(f"neigh add {PEER4} lladdr {PEER_MAC} dev {name} nud permanent")
+        run("ip", "-n", CHILD_NS, "-batch", "-", stdin="\n".join(cmds) + "\n")
         return c["name"]
 
     def idle_add(self, impl, kind, mode, first, last):
@@ -372,10 +420,10 @@ class Bench:
         settings += ["xmit_mode netif_receive", f"dst_mac {dst_mac}", f"src_mac {PEER_MAC}"]
         if vid is not None:
             settings.append(f"vlan_id {vid}")
-        rx0 = link_stat(ns, dev, "rx")
+        rx0 = link_stat(ns, dev, RX_PACKETS)
         np0 = snmp(ns, table, field)
         us = pg.run(LOWER, self.count, settings)
-        rx = link_stat(ns, dev, "rx") - rx0
+        rx = link_stat(ns, dev, RX_PACKETS) - rx0
         np = snmp(ns, table, field) - np0
         # The lower's own receive is counted by no driver (pktgen hands the
         # frame to the stack): NoPorts says it got there.
@@ -394,10 +442,10 @@ class Bench:
 
     def tx_once(self, ns, dev):
         pg = Pktgen(ns)
-        tx0 = link_stat(None, LOWER, "tx")
+        tx0 = link_stat(None, LOWER, TX_PACKETS)
         us = pg.run(dev, self.count, [f"dst_min {PEER4}", f"dst_max {PEER4}",
                                       f"dst_mac {PEER_MAC}", "clone_skb 0"])
-        tx = link_stat(None, LOWER, "tx") - tx0
+        tx = link_stat(None, LOWER, TX_PACKETS) - tx0
         if tx != self.count:
             raise BenchError(f"{self.count} sent from {dev}: {LOWER} tx_packets +{tx}")
         return us * 1000 / self.count
@@ -484,12 +532,8 @@ class Bench:
 
     def children_stats(self):
         """{name: (rx_packets, rx_dropped)} of every device in IDLE_NS."""
-        out = {}
-        for link in json.loads(run("ip", "-n", IDLE_NS, "-j", "-s", "link", "show")):
-            if link["ifname"] != "lo":
-                rx = link["stats64"]["rx"]
-                out[link["ifname"]] = (rx["packets"], rx["dropped"])
-        return out
+        return {name: (st[RX_PACKETS], st[RX_DROPPED])
+                for name, st in links(IDLE_NS).items() if name != "lo"}
 
     def bc_run(self, count, rate):
         """count broadcast frames into the lower (rate pps, 0: at once);
@@ -501,10 +545,29 @@ class Bench:
             settings.append(f"ratep {rate}")
         t0 = self.busy_ns()
         Pktgen(None).run(LOWER, count, settings)
-        # Asleep, the drain costs nothing here: guest time jumps to the
-        # workers' and back (sleep=off).
-        time.sleep(1)
+        if self.icount:
+            # The workers drain the queue meanwhile; asleep, this costs
+            # nothing to measure and no time: guest time skips to them
+            # and back (sleep=off).
+            time.sleep(1)
         return self.busy_ns() - t0
+
+    def children_settled(self, want=None):
+        """The idle children's counters once every one has want frames
+        more (or, want None, once they stop moving); without -icount the
+        queue may still be draining when pktgen is done."""
+        deadline = time.monotonic() + 60
+        last = None
+        while True:
+            now = self.children_stats()
+            if want is not None and all(v[0] >= want.get(d, 0) for d, v in now.items()):
+                return now
+            if want is None and now == last:
+                return now
+            if time.monotonic() > deadline:
+                return now
+            last = now
+            time.sleep(0.1)
 
     def bc_children(self, impl, kind, n):
         mode = "bridge" if kind == "macvlan" else "l2"
@@ -530,7 +593,8 @@ class Bench:
                         self.bc_children(impl, kind, n)
                         before = self.children_stats()
                         busy = self.bc_run(count, self.bc_rate)
-                        after = self.children_stats()
+                        after = self.children_settled({d: v[0] + count
+                                                       for d, v in before.items()})
                         got = {d: after[d][0] - before[d][0] for d in after}
                         bad = {d: g for d, g in got.items() if g != count}
                         if bad:
@@ -545,14 +609,13 @@ class Bench:
                     try:
                         self.bc_children(impl, kind, n)
                         before = self.children_stats()
-                        low0 = json.loads(run("ip", "-j", "-s", "link", "show", LOWER))[0]
+                        low0 = link_stat(None, LOWER, RX_DROPPED)
                         self.bc_run(self.burst, 0)
-                        after = self.children_stats()
-                        low1 = json.loads(run("ip", "-j", "-s", "link", "show", LOWER))[0]
+                        after = self.children_settled()
+                        low1 = link_stat(None, LOWER, RX_DROPPED)
                         got = sum(after[d][0] - before[d][0] for d in after)
                         child_drops = sum(after[d][1] - before[d][1] for d in after)
-                        lower_drops = (low1["stats64"]["rx"]["dropped"]
-                                       - low0["stats64"]["rx"]["dropped"])
+                        lower_drops = low1 - low0
                         lost = self.burst * n - got
                         self.record(f"{label}, burst", impl, 100.0 * lost / (self.burst * n),
                                     kind=kind, children=n, frames=self.burst, lost=lost,
@@ -601,7 +664,7 @@ class Bench:
                     t1 = time.monotonic_ns()
                     run(tool(impl), "-batch", "-", stdin="\n".join(dels) + "\n")
                     t2 = time.monotonic_ns()
-                    left = run("ip", "-o", "link", "show").count(f"@{LOWER}:")
+                    left = sum(1 for name in links(None) if re.fullmatch(r"c\d+", name))
                     if left:
                         raise BenchError(f"{left} of {n} {kind} children left after the deletes")
                     per = (t2 - t0) / n
@@ -642,7 +705,7 @@ def main():
     # children need more than the default 1,024 descriptors.
     _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
-    b = Bench(count, trials, scale, cp, smoke=a.smoke)
+    b = Bench(count, trials, scale, cp, smoke=a.smoke, icount=icount)
     if a.trace:
         b.trace = Trace(a.trace.split(","), a.trace_depth, a.trace_top)
         b.trace_match = a.trace_match
