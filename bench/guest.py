@@ -301,7 +301,8 @@ class Bench:
             with open(path, "w") as f:
                 f.write(value)
         for m in self.loaded:
-            run("rmmod", m)
+            if os.path.exists(f"/sys/module/{m}"):
+                run("rmmod", m)
 
     # ---- set-up -----------------------------------------------------------
 
@@ -695,6 +696,16 @@ def main():
                     help="how many functions to print, by total instructions (40)")
     a = ap.parse_args()
 
+    groups = a.only.split(",")
+    known = ("unicast", "three", "idle", "broadcast", "control")
+    for g in groups:
+        if g not in known:
+            ap.error(f"--only: unknown group '{g}' (one of {', '.join(known)})")
+    # pktgen takes a count of 0 as "forever".
+    for opt, v in (("--count", a.count), ("--trials", a.trials), ("--trace-depth", a.trace_depth),
+                   ("--trace-top", a.trace_top)):
+        if v is not None and v < 1:
+            ap.error(f"{opt}: {v} is not a positive number")
     count = a.count or (1000 if a.smoke else 200000)
     trials = a.trials or (1 if a.smoke else 3)
     # 40 in the smoke run: past two of the MAC table's resizes (16, 32).
@@ -712,7 +723,7 @@ def main():
     started = time.monotonic()
     try:
         b.boot()
-        for group in a.only.split(","):
+        for group in groups:
             getattr(b, group)()
     except BenchError as e:
         print(f"bench: FAIL: {e}", file=sys.stderr)

@@ -40,8 +40,12 @@ def load(paths):
             with open(p) as f:
                 doc = json.load(f)
             doc["rows"]
-        except (OSError, ValueError, KeyError) as e:
-            raise SystemExit(f"report: {p}: {e}")
+        except KeyError:
+            print(f"report: {p}: no \"rows\": not bench/guest.py's output", file=sys.stderr)
+            sys.exit(2)
+        except (OSError, ValueError) as e:
+            print(f"report: {p}: {e}", file=sys.stderr)
+            sys.exit(2)
         docs.append(doc)
     return docs
 
