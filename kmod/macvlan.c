@@ -91,7 +91,7 @@ static struct vmux_mac_table *vmux_mac_table_alloc(unsigned int bits,
 {
 	struct vmux_mac_table *t;
 
-	t = kvzalloc(struct_size(t, buckets, 1U << bits), GFP_KERNEL);
+	t = kvzalloc(struct_size(t, buckets, 1U << bits), GFP_KERNEL_ACCOUNT);
 	if (!t)
 		return NULL;
 	t->bits = bits;
