@@ -17,7 +17,8 @@ ALL_TESTS="
 	cli_netns cli_link_netns cli_batch cli_monitor cli_port_show
 	cli_drop_no_child cli_drop_child_down cli_drop_source_filter
 	cli_drop_mode cli_drop_bc_queue_full cli_drop_tx
-	cli_json_equals_ip cli_batch_names cli_batch_4094
+	cli_json_equals_ip cli_generic_equals_ip cli_usage_errors cli_show_habits
+	cli_man_examples cli_batch_names cli_batch_4094
 "
 
 # assert_delta WHAT EXPECTED BEFORE AFTER
@@ -383,6 +384,201 @@ cli_json_equals_ip()
 		ipvlan|mode l3s vepa
 	EOF
 	log_test "vmux -j -d link show info_data equals ip's for the in-kernel kind"
+}
+
+# generic JSON: ip -j -d link show DEV, less what differs between two
+# devices by nature (index, name, lower, kind, MAC unless the row sets it).
+generic_json()
+{
+	local ns=$1 dev=$2 keep_mac=$3
+
+	ip -n "$ns" -j -d link show dev "$dev" |
+		jq -S -c --argjson mac "$keep_mac" '.[0] | del(.ifindex, .ifname, .link,
+			.linkinfo) | if $mac then . else del(.address) end'
+}
+
+# same_outcome WHAT CMD-OURS CMD-THEIRS: both succeed, or both fail with
+# exit status 2 and the same message.
+same_outcome()
+{
+	local what=$1 ours theirs rc_ours rc_theirs
+
+	ours=$(eval "$2" 2>&1)
+	rc_ours=$?
+	theirs=$(eval "$3" 2>&1)
+	rc_theirs=$?
+	[[ $rc_ours == "$rc_theirs" && $ours == "$theirs" ]]
+	check_err $? "$what: vmux exited $rc_ours ($ours), ip $rc_theirs ($theirs)"
+}
+
+# Every generic keyword of ip-link(8) through vmux on a vmux_macvlan and
+# through ip on an in-kernel macvlan: the same ip -j -d link show, or the
+# same refusal.
+cli_generic_equals_ip()
+{
+	local op args ours theirs mac
+
+	RET=0
+	setup_ns A
+	require_module dummy
+	require_module macvlan
+	require_module bridge
+	ip -n "$A" link add d0 type dummy
+	ip -n "$A" link add d1 type dummy
+	ip -n "$A" link add br0 type bridge
+	while IFS='|' read -r op args; do
+		[[ -z $op ]] && continue
+		mac=false
+		[[ $args == *address* ]] && mac=true
+		if [[ $op == add ]]; then
+			ip -n "$A" link del ours 2>/dev/null
+			ip -n "$A" link del theirs 2>/dev/null
+			same_outcome "add $args" \
+				"vm $A link add link d0 name ours $args type macvlan mode bridge" \
+				"ip -n $A link add link d1 name theirs $args type macvlan mode bridge"
+		else
+			same_outcome "set $args" "vm $A link set ours $args" \
+				"ip -n $A link set theirs $args"
+		fi
+		link_exists "$A" ours || continue
+		ours=$(generic_json "$A" ours "$mac")
+		theirs=$(generic_json "$A" theirs "$mac")
+		[[ $ours == "$theirs" ]]
+		check_err $? "$op $args:
+	vmux: $ours
+	ip:   $theirs"
+	done <<-EOF
+		add|
+		add|protodown on
+		add|numtxqueues 4 numrxqueues 3
+		add|gso_max_size 32768 gso_max_segs 100 gro_max_size 32768
+		add|txqueuelen 77 mtu 1400 group 5
+		add|address 02:00:00:00:00:42 broadcast ff:ff:ff:ff:ff:fe
+		add|arp off multicast off allmulticast on promisc on dynamic on trailers off
+		add|alias frontend up
+		add|master br0 addrgenmode none mode dormant
+		set|alias backend
+		set|alias ""
+		set|state dormant mode default
+		set|group default txqlen 1000
+		set|arp on promisc off allmulticast off
+		set|gso_max_size 16384 gso_max_segs 10 gro_max_size 16384
+		set|master br0
+		set|nomaster
+		set|addrgenmode random
+		set|carrier off
+		set|protodown_reason 0 on
+		set|down
+	EOF
+	# index: each its own number.
+	ip -n "$A" link del ours
+	vm "$A" link add link d0 name ours index 4242 type macvlan
+	check_err $? "add index 4242"
+	[[ $(ip -n "$A" -j link show dev ours | jq .[0].ifindex) == 4242 ]]
+	check_err $? "ours is not ifindex 4242"
+	log_test "every generic keyword: vmux on vmux_macvlan as ip on macvlan"
+}
+
+# Usage errors: exit status 1, a message naming the word, nothing changed.
+cli_usage_errors()
+{
+	local row want out rc before
+
+	RET=0
+	setup_ns A
+	require_module dummy
+	ip -n "$A" link add d0 type dummy
+	vm "$A" link add link d0 name m0 type macvlan
+	before=$(ip -n "$A" -j -d link show | jq -S -c 'map(del(.stats64))')
+	while IFS='|' read -r row want; do
+		[[ -z $row ]] && continue
+		out=$(eval "vm $A $row" 2>&1)
+		rc=$?
+		((rc == 1)) && [[ $out == *"$want"* ]]
+		check_err $? "vmux $row: exit status $rc (want 1), \"$out\" (want \"$want\")"
+	done <<-EOF
+		link add link d0 name "a b" type macvlan|Error: argument "a b" is wrong: "name" not a valid ifname
+		link add link d0 name 0123456789abcdef type macvlan|"name" not a valid ifname
+		link set dev "m 0" up|Error: argument "m 0" is wrong: "dev" not a valid ifname
+		link set m0 numtxqueues 2|Error: argument "numtxqueues" is wrong: not an option of "link set"
+		link set m0 index 7|index can be used only when creating devices
+		link add link d0 name x numtxqueues 0 type macvlan|numtxqueues must be 1-4096
+		link set m0 promisc yes|promisc must be "on" or "off"
+		link set m0 group nosuchgroup|Invalid "group" value
+		link set m0 frobnicate|Cannot find device "m0"
+		link show dev nosuch|Device "nosuch" does not exist.
+		link add link nosuch name x type macvlan|Cannot find device "nosuch"
+	EOF
+	[[ $(ip -n "$A" -j -d link show | jq -S -c 'map(del(.stats64))') == "$before" ]]
+	check_err $? "a refused command changed something"
+	out=$(vm "$A" link add link d0 name m1 type vmux_nosuch 2>&1)
+	[[ $? == 1 && $out == *'unknown link type'* ]]
+	check_err $? "unknown kind: $out"
+	log_test "usage errors exit 1 and name the word at fault; nothing changes"
+}
+
+# -br, -o, -c, -s -s and the show filters, against ip on the same devices.
+cli_show_habits()
+{
+	local ours theirs
+
+	RET=0
+	setup_ns A
+	require_module dummy
+	require_module bridge
+	ip -n "$A" link add d0 type dummy
+	ip -n "$A" link add br0 type bridge
+	ip -n "$A" link set d0 up
+	# m0 stays down: no traffic moves the counters between the two shows.
+	vm "$A" link add link d0 name m0 master br0 group 7 alias web type macvlan &&
+	vm "$A" link add link d0 name i0 addrgenmode none up type ipvlan
+	check_err $? "setup"
+	for opts in "-br" "-o" "-o -d" "-s -s" "-br -j" "-s -s -j" "-c=always"; do
+		# shellcheck disable=SC2086
+		ours=$(vm "$A" $opts link show dev m0)
+		# shellcheck disable=SC2086
+		theirs=$(ip -n "$A" $opts link show dev m0)
+		[[ $ours == "$theirs" ]]
+		check_err $? "$opts:
+vmux: $ours
+ip:   $theirs"
+	done
+	[[ $(vm "$A" -br link show up | cut -d' ' -f1) == i0@d0 ]]
+	check_err $? "filter up"
+	[[ $(vm "$A" -br link show master br0 | cut -d' ' -f1) == m0@d0 ]]
+	check_err $? "filter master"
+	[[ $(vm "$A" -br link show group 7 | cut -d' ' -f1) == m0@d0 ]]
+	check_err $? "filter group"
+	[[ $(vm "$A" -br link show type ipvlan | cut -d' ' -f1) == i0@d0 ]]
+	check_err $? "filter type"
+	log_test "-brief, -oneline, -color, -s -s and the show filters as ip's"
+}
+
+# The man page's EXAMPLES, as written, on an eth0 of their own.
+cli_man_examples()
+{
+	local man line n=0
+
+	RET=0
+	setup_ns A
+	require_module dummy
+	# The examples' own namespace name.
+	ip netns add blue || return 1
+	defer ip netns del blue
+	man=$(dirname "$0")/../Documentation/man/vmux.8
+	ip -n "$A" link add eth0 type dummy
+	while read -r line; do
+		line=${line#.B }
+		line=${line//\\-/-}
+		[[ $line == vmux* ]] || continue
+		n=$((n + 1))
+		# shellcheck disable=SC2086
+		"$VMUX" -n "$A" ${line#vmux } >/dev/null
+		check_err $? "man page example failed: $line"
+	done < <(sed -n '/^\.SH EXAMPLES/,/^\.SH SEE ALSO/p' "$man")
+	((n >= 8))
+	check_err $? "only $n examples found in $man"
+	log_test "the man page's $n examples run"
 }
 
 # A batch remembers the devices it looked up (as ip -batch does): renames

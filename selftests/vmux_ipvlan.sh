@@ -942,14 +942,14 @@ ipvlan_bad_input()
 
 	# Through the CLI: what a user types, refused before the kernel.
 	vmux_refused "$A" <<-EOF
-		add link $NA name x type ipvlan mode l4|2|Error: argument "l4" is wrong: mode must be "l2", "l3" or "l3s"
-		add link $NA name x type ipvlan bridge private|2|Error: argument "private" is wrong: only one FLAGS word may be given
-		add link $NA name x type ipvlan mode l2 vepa vepa|2|only one FLAGS word may be given
-		add link $NA name x type ipvlan frobnicate|2|unknown ipvlan option
-		add link $NA name x type ipvlan mode|2|Command line is not complete
-		set i1 type ipvlan mode l4|2|mode must be "l2", "l3" or "l3s"
-		add link lo name x type ipvlan|1|Lower device is a loopback or not Ethernet
-		add link d0 name x type ipvlan|1|Lower device is already in use by another driver
+		add link $NA name x type ipvlan mode l4|1|Error: argument "l4" is wrong: mode must be "l2", "l3" or "l3s"
+		add link $NA name x type ipvlan bridge private|1|Error: argument "private" is wrong: only one FLAGS word may be given
+		add link $NA name x type ipvlan mode l2 vepa vepa|1|only one FLAGS word may be given
+		add link $NA name x type ipvlan frobnicate|1|unknown ipvlan option
+		add link $NA name x type ipvlan mode|1|Command line is not complete
+		set i1 type ipvlan mode l4|1|mode must be "l2", "l3" or "l3s"
+		add link lo name x type ipvlan|2|Lower device is a loopback or not Ethernet
+		add link d0 name x type ipvlan|2|Lower device is already in use by another driver
 	EOF
 
 	# Raw requests: the kernel's own checks, with their errno.

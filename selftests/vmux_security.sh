@@ -135,7 +135,7 @@ sec_ioctl_forwarding()
 }
 
 # userns_refused U <<EOF: "ARGS|MESSAGE" rows: "vmux link ARGS" inside the
-# user namespace U must fail with exit 1 (the kernel refused) and MESSAGE.
+# user namespace U must fail with exit 2 (the kernel refused) and MESSAGE.
 userns_refused()
 {
 	local u=$1 row msg out rc
@@ -145,8 +145,8 @@ userns_refused()
 		# shellcheck disable=SC2086
 		out=$(userns_vm "$u" link $row 2>&1)
 		rc=$?
-		((rc == 1))
-		check_err $? "userns: vmux link $row: exit status $rc, expected 1 ($out)"
+		((rc == 2))
+		check_err $? "userns: vmux link $row: exit status $rc, expected 2 ($out)"
 		[[ $out == *"$msg"* ]]
 		check_err $? "userns: vmux link $row: expected \"$msg\", got \"$out\""
 	done

@@ -277,7 +277,7 @@ three_kernel_exclusive()
 	kernel_busy "macvlan next to an in-kernel ipvlan" link d1 name km1 type macvlan mode bridge
 	out=$(vm "$A" link add link d0 name x type ipvlan 2>&1)
 	rc=$?
-	((rc == 1)) && [[ $out == *"Lower device is already in use by another driver"* ]]
+	((rc == 2)) && [[ $out == *"Lower device is already in use by another driver"* ]]
 	check_err $? "vmux_ipvlan on an in-kernel macvlan's lower: exit status $rc, $out"
 
 	# vmux: the three kinds share d2 ...

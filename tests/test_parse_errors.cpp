@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "helpers.hpp"
+#include "kinds/kind.hpp"
 #include "link_args.hpp"
 
 using namespace vmux;
@@ -39,11 +40,50 @@ const Case cases[] = {
 	 "Error: argument \"veth\" is wrong: unknown link type, must be \"vlan\", \"macvlan\" or \"ipvlan\""},
 	{Op::add, {"link", "eth0", "type"}, "Command line is not complete. Try option \"help\""},
 	{Op::add, {"link"}, "Command line is not complete. Try option \"help\""},
+	// ip's order decides an abbreviation: "n" is numtxqueues.
 	{Op::add, {"link", "eth0", "n", "x", "type", "vlan"},
-	 "Error: argument \"n\" is wrong: ambiguous, could be \"name\" or \"netns\""},
+	 "Error: argument \"x\" is wrong: numtxqueues must be 1-4096"},
 	{Op::add, {"link", "eth0", "link-netns", "red", "netns", "blue", "type", "vlan"},
 	 "Error: argument \"red\" is wrong: \"link-netns\" cannot be combined with \"netns\""},
 	{Op::set, {"mtu", "1400"}, "Not enough information: \"dev\" argument is required."},
+	// ip link's other generic keywords
+	{Op::add, {"link", "eth0", "name", "a b", "type", "vlan"},
+	 "Error: argument \"a b\" is wrong: \"name\" not a valid ifname"},
+	{Op::add, {"link", "eth0", "name", "sixteen-chars-xx", "type", "vlan"},
+	 "Error: argument \"sixteen-chars-xx\" is wrong: \"name\" not a valid ifname"},
+	{Op::add, {"link", "eth0", "..", "type", "vlan"},
+	 "Error: argument \"..\" is wrong: \"name\" not a valid ifname"},
+	{Op::add, {"link", "a/b", "x", "type", "vlan"},
+	 "Error: argument \"a/b\" is wrong: \"link\" not a valid ifname"},
+	{Op::set, {"dev", "x y", "up"}, "Error: argument \"x y\" is wrong: \"dev\" not a valid ifname"},
+	{Op::add, {"link", "eth0", "x", "gso_max_segs", "70000", "type", "vlan"},
+	 "Error: argument \"70000\" is wrong: gso_max_segs must be 0-65535"},
+	{Op::add, {"link", "eth0", "x", "numrxqueues", "4097", "type", "vlan"},
+	 "Error: argument \"4097\" is wrong: numrxqueues must be 1-4096"},
+	{Op::add, {"link", "eth0", "x", "index", "0", "type", "vlan"},
+	 "Error: argument \"0\" is wrong: Invalid \"index\" value"},
+	{Op::set, {"x", "group", "no-such-group-name"},
+	 "Error: argument \"no-such-group-name\" is wrong: Invalid \"group\" value"},
+	{Op::set, {"x", "addrgenmode", "eui48"},
+	 "Error: argument \"eui48\" is wrong: addrgenmode must be \"eui64\", \"none\", "
+	 "\"stable_secret\" or \"random\""},
+	{Op::set, {"x", "promisc", "yes"}, "Error: argument \"yes\" is wrong: promisc must be \"on\" or \"off\""},
+	{Op::set, {"x", "promisc", "on", "promisc", "off"},
+	 "Error: duplicate \"promisc\": \"off\" is the second value."},
+	{Op::set, {"x", "state", "sideways"},
+	 "Error: argument \"sideways\" is wrong: state must be \"UNKNOWN\", \"NOTPRESENT\", \"DOWN\", "
+	 "\"LOWERLAYERDOWN\", \"TESTING\", \"DORMANT\" or \"UP\""},
+	{Op::set, {"x", "protodown_reason", "32", "on"},
+	 "Error: argument \"32\" is wrong: invalid protodown reason"},
+	{Op::set, {"x", "protodown_reason", "1", "maybe"},
+	 "Error: argument \"maybe\" is wrong: protodown_reason must be \"on\" or \"off\""},
+	{Op::set, {"x", "master", "br0", "nomaster"},
+	 "Error: duplicate \"master\": \"nomaster\" is the second value."},
+	{Op::add, {"link", "eth0", "x", "link-netns", "red", "link-netnsid", "3", "type", "vlan"},
+	 "Error: duplicate \"link-netns/link-netnsid\": \"3\" is the second value."},
+	{Op::set, {"x", "addr", "zz"}, "Error: argument \"zz\" is wrong: invalid lladdr"},
+	{Op::set, {"x", "carrier", "on", "numtxqueues", "2"},
+	 "Error: argument \"numtxqueues\" is wrong: not an option of \"link set\""},
 	{Op::set, {"v10", "link", "eth0"}, "Error: argument \"link\" is wrong: not an option of \"link set\""},
 	{Op::set, {"v10", "v11"}, "Error: either \"dev\" is duplicate, or \"v11\" is a garbage."},
 	{Op::set, {"v10", "up", "down"}, "Error: duplicate \"up/down\": \"down\" is the second value."},
@@ -64,13 +104,6 @@ const Case cases[] = {
 	 "Error: argument \"1:x\" is wrong: egress-qos-map must be FROM:TO [ FROM:TO ... ]"},
 	{Op::add, {"link", "eth0", "type", "vlan", "id", "1", "mode", "l2"},
 	 "Error: argument \"mode\" is wrong: unknown vlan option, try \"vmux link help vlan\""},
-	{Op::set, {"v10", "type", "vlan", "help"},
-	 "Usage: ... vlan id VLANID\n\t\t[ protocol VLANPROTO ]\n\t\t[ reorder_hdr { on | off } ]  "
-	 "(default: on)\n\t\t[ gvrp { on | off } ]  (default: off)\n\t\t[ mvrp { on | off } ]  "
-	 "(default: off)\n\t\t[ loose_binding { on | off } ]  (default: off)\n\t\t[ bridge_binding "
-	 "{ on | off } ]  (default: off)\n\t\t[ ingress-qos-map QOS-MAP ]\n\t\t[ egress-qos-map "
-	 "QOS-MAP ]\n\nVLANPROTO := { 802.1Q | 802.1ad }  (default: 802.1Q)\nVLANID := 0-4094\n"
-	 "QOS-MAP := FROM:TO [ FROM:TO ... ]"},
 	// macvlan
 	{Op::add, {"link", "eth0", "type", "macvlan", "mode", "hairpin"},
 	 "Error: argument \"hairpin\" is wrong: mode must be \"private\", \"vepa\", \"bridge\", "
@@ -113,6 +146,20 @@ TEST_CASE("usage errors")
 		args = line.args();
 		CHECK_THROWS_WITH(parse_link_args(c.op, args), std::string(c.error));
 	}
+}
+
+TEST_CASE("help where a keyword is due prints the command's usage, as ip")
+{
+	for (auto words : {std::initializer_list<std::string_view>{"x", "help"},
+			   std::initializer_list<std::string_view>{"x", "type", "vlan", "help"}}) {
+		test::Line line(words);
+		Args args = line.args();
+
+		CHECK_THROWS_AS(parse_link_args(Op::set, args), HelpRequest);
+	}
+	test::Line line({"x", "type", "vlan", "help"});
+	Args args = line.args();
+	CHECK_THROWS_WITH(parse_link_args(Op::set, args), kind_help(kind_named("vlan")));
 }
 
 TEST_CASE("on set, id and protocol are sent: the kernel refuses a change")

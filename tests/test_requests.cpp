@@ -152,6 +152,64 @@ TEST_CASE("link set: state, generic attributes and a vlan change in one message"
 	      hex(nlmsg(RTM_NEWLINK, set_flags, ifinfo(7, 0, 0, IFF_UP))));
 }
 
+TEST_CASE("link add: ip link's generic keywords, as iplink_parse() sends them")
+{
+	Bytes af_spec = nla(IFLA_AF_SPEC | NLA_F_NESTED,
+			    nla(AF_INET6, nla(IFLA_INET6_ADDR_GEN_MODE, {IN6_ADDR_GEN_MODE_NONE})));
+	Bytes body = cat({
+		ifinfo(42, 0, IFF_PROMISC | IFF_NOARP | IFF_UP, IFF_PROMISC | IFF_NOARP | IFF_UP),
+		nla(IFLA_LINK, le32(2)),
+		nla(IFLA_IFNAME, str("m0")),
+		nla(IFLA_BROADCAST, {0xff, 0xff, 0xff, 0xff, 0xff, 0xfe}),
+		nla(IFLA_OPERSTATE, {IF_OPER_DORMANT}),
+		nla(IFLA_LINKMODE, {IF_LINK_MODE_DORMANT}),
+		nla(IFLA_IFALIAS, {'w', 'e', 'b'}),
+		af_spec,
+		nla(IFLA_GROUP, le32(7)),
+		nla(IFLA_NUM_TX_QUEUES, le32(4)),
+		nla(IFLA_NUM_RX_QUEUES, le32(2)),
+		nla(IFLA_GSO_MAX_SEGS, le32(100)),
+		nla(IFLA_GSO_MAX_SIZE, le32(32768)),
+		nla(IFLA_GRO_MAX_SIZE, le32(16384)),
+		linkinfo("vmux_macvlan", {}),
+	});
+
+	CHECK(hex(request(Op::add, {"link", "eth0", "m0", "index", "42", "promisc", "on", "arp", "off",
+				    "up", "brd", "ff:ff:ff:ff:ff:fe", "alias", "web", "group", "7",
+				    "mode", "dormant", "state", "dormant", "addrgenmode", "none",
+				    "numt", "4", "numrxqueues", "2", "gso_max_segs", "100",
+				    "gso_max_size", "32768", "gro_max_size", "16384", "type",
+				    "macvlan"})) == hex(nlmsg(RTM_NEWLINK, add_flags, body)));
+}
+
+TEST_CASE("link set: flags both ways, nomaster, protodown and its reason, carrier")
+{
+	Bytes reason = nla(IFLA_PROTO_DOWN_REASON | NLA_F_NESTED,
+			   cat({nla(IFLA_PROTO_DOWN_REASON_MASK, le32(1U << 3)),
+				nla(IFLA_PROTO_DOWN_REASON_VALUE, le32(1U << 3))}));
+	Bytes body = cat({
+		ifinfo(7, 0, IFF_MULTICAST | IFF_NOTRAILERS,
+		       IFF_MULTICAST | IFF_ALLMULTI | IFF_NOTRAILERS | IFF_DYNAMIC),
+		nla(IFLA_MASTER, le32(0)),
+		nla(IFLA_CARRIER, {0}),
+		nla(IFLA_PROTO_DOWN, {1}),
+		reason,
+	});
+
+	CHECK(hex(request(Op::set, {"v10", "multicast", "on", "allmulticast", "off", "trailers", "off",
+				    "dyn", "off", "nomaster", "protodown", "on", "protodown_reason", "3",
+				    "on", "carrier", "off"})) ==
+	      hex(nlmsg(RTM_NEWLINK, set_flags, body)));
+}
+
+TEST_CASE("link set: index with a move is IFLA_NEW_IFINDEX")
+{
+	Bytes body = cat({ifinfo(7), nla(IFLA_NET_NS_PID, le32(1234)), nla(IFLA_NEW_IFINDEX, le32(9))});
+
+	CHECK(hex(request(Op::set, {"v10", "netns", "1234", "index", "9"})) ==
+	      hex(nlmsg(RTM_NEWLINK, set_flags, body)));
+}
+
 TEST_CASE("link set: netns by PID")
 {
 	Bytes body = cat({ifinfo(7), nla(IFLA_NET_NS_PID, le32(1234))});

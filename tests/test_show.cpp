@@ -294,3 +294,70 @@ TEST_CASE("deleted links are marked, as ip monitor does")
 	CHECK(show(link, &lower, false, {}).starts_with("Deleted 7: v10@eth0: "));
 	CHECK(show(link, &lower, true, {}).starts_with(R"([{"deleted":true,"ifindex":7,)"));
 }
+
+TEST_CASE("statistics twice: the error counters as ip print_stats64() prints them")
+{
+	LinkInfo link = parse(link_message(vlan_linkinfo(),
+					   cat({nla(IFLA_STATS64, stats64()),
+						nla(IFLA_CARRIER_CHANGES, le32(2))})));
+	LinkInfo lower = eth0();
+	std::string text = show(link, &lower, false, {.stats = 2});
+
+	text = text.substr(text.find("    RX:"));
+	text = text.substr(0, text.find("    vmux drops"));
+	CHECK(text == std::string("    RX:     bytes packets errors dropped  missed   mcast           \n"
+			"    1234567890123      10      0       3       0       4 \n"
+			"    RX errors:     length    crc   frame    fifo overrun\n"
+			"                        0      0       0       0       0 \n"
+			"    TX:     bytes packets errors dropped carrier collsns           \n"
+			"             2000      20      0       0       0       1 \n"
+			"    TX errors:    aborted   fifo  window heartbt transns\n"
+			"                        0      0       0       0       2 \n"));
+	CHECK(show(link, &lower, true, {.stats = 2}).find(
+		      R"("over_errors":0,"multicast":4,"length_errors":0,"crc_errors":0,)"
+		      R"("frame_errors":0,"fifo_errors":0,"missed_errors":0},)") != std::string::npos);
+	CHECK(show(link, &lower, true, {.stats = 2}).find(
+		      R"("collisions":1,"aborted_errors":0,"fifo_errors":0,"window_errors":0,)"
+		      R"("heartbeat_errors":0,"carrier_changes":2}})") != std::string::npos);
+}
+
+TEST_CASE("brief: name, state, address, flags. In full: master, protodown and alias")
+{
+	LinkInfo link = parse(link_message(vlan_linkinfo(),
+					   cat({nla(IFLA_MASTER, le32(9)), nla(IFLA_PROTO_DOWN, {1}),
+						nla(IFLA_IFALIAS, str("uplink"))})));
+	LinkInfo lower = eth0();
+
+	CHECK(show(link, &lower, false, {.brief = true}) ==
+	      "v10@eth0         UP             52:54:00:12:34:56 <BROADCAST,MULTICAST,UP,LOWER_UP> \n");
+	CHECK(show(link, &lower, true, {.brief = true}) ==
+	      R"([{"link":"eth0","ifname":"v10","operstate":"UP","address":"52:54:00:12:34:56",)"
+	      R"("flags":["BROADCAST","MULTICAST","UP","LOWER_UP"]}])"
+	      "\n");
+	ShowOptions opts;
+	opts.ifname = [](std::uint32_t index) { return index == 9 ? "br0" : "?"; };
+	CHECK(show(link, &lower, false, opts) ==
+	      "7: v10@eth0: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc noqueue master br0 "
+	      "state UP mode DEFAULT group default qlen 1000\n"
+	      "    link/ether 52:54:00:12:34:56 brd ff:ff:ff:ff:ff:ff protodown on \n"
+	      "    alias uplink\n");
+	CHECK(show(link, &lower, true, opts).find(
+		      R"("qdisc":"noqueue","master":"br0","operstate":"UP")") != std::string::npos);
+	CHECK(show(link, &lower, true, opts).ends_with(
+		      R"("broadcast":"ff:ff:ff:ff:ff:ff","proto_down":true,"ifalias":"uplink"}])"
+		      "\n"));
+}
+
+TEST_CASE("color: the escape codes of ip around name, state and addresses")
+{
+	LinkInfo link = parse(link_message(vlan_linkinfo()));
+	LinkInfo lower = eth0();
+	Printer out(false);
+
+	out.enable_color(false);
+	print_link(out, link, &lower, {});
+	CHECK(out.take() ==
+	      "7: \033[36mv10@eth0: \033[0m<BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc noqueue "
+	      "state \033[32mUP \033[0mmode DEFAULT group default qlen 1000\n"
+	      "    link/ether \033[33m52:54:00:12:34:56\033[0m brd \033[33mff:ff:ff:ff:ff:ff\033[0m\n");
+}

@@ -94,6 +94,8 @@ int run_batch(Context &ctx, std::string_view name, bool force)
 			if (!words.empty())
 				run_object(ctx, args);
 			std::fflush(stdout);
+		} catch (const HelpRequest &e) {
+			emit(e.what());
 		} catch (const std::exception &e) {
 			emit_error(e.what());
 			emit_error(fmt::format("Command failed {}:{}", name, first));

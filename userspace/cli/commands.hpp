@@ -35,7 +35,13 @@ int port_show(Context &ctx, Args &args);
 // Help texts.
 std::string usage_text();
 std::string link_usage_text();
+std::string link_add_usage();
+std::string link_set_usage();
+std::string link_del_usage();
+std::string link_show_usage();
 std::string port_usage_text();
+std::string monitor_usage_text();
+std::string completion_usage_text();
 std::string bash_completion();
 
 } // namespace vmux

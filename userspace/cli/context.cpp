@@ -3,6 +3,9 @@
 #include "context.hpp"
 
 #include <cstdio>
+#include <cstdlib>
+
+#include <unistd.h>
 
 #include <fmt/core.h>
 
@@ -15,6 +18,27 @@ Netlink &Context::netlink()
 	if (!netlink_)
 		netlink_.emplace();
 	return *netlink_;
+}
+
+Printer Context::printer() const
+{
+	Printer out(opts.json, opts.pretty);
+
+	if (!opts.json && (opts.color == ColorMode::always ||
+			   (opts.color == ColorMode::automatic && isatty(STDOUT_FILENO)))) {
+		// set_color_palette(): COLORFGBG's last field 0-6 or 8 is a
+		// dark background.
+		const char *fgbg = std::getenv("COLORFGBG");
+		std::string_view bg = fgbg ? std::string_view(fgbg) : std::string_view();
+		bool dark = false;
+
+		if (auto semi = bg.rfind(';'); semi != bg.npos) {
+			bg.remove_prefix(semi + 1);
+			dark = bg.size() == 1 && ((bg[0] >= '0' && bg[0] <= '6') || bg[0] == '8');
+		}
+		out.enable_color(dark);
+	}
+	return out;
 }
 
 void Context::request(const Message &msg)
@@ -53,6 +77,11 @@ int dispatch(std::span<const Command> table, std::string_view object, Context &c
 	if (!cmd)
 		throw UsageError(fmt::format("Command \"{}\" is unknown, try \"vmux {}help\".", word,
 					     object.empty() ? "" : fmt::format("{} ", object)));
+	// "COMMAND help" and nothing more: "link help vlan" is link's own.
+	if (cmd->usage && args.remaining() == 1 && args.peek() == "help") {
+		emit(cmd->usage());
+		return 0;
+	}
 	return cmd->run(ctx, args);
 }
 

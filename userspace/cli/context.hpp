@@ -16,11 +16,16 @@
 
 namespace vmux {
 
+enum class ColorMode { never, automatic, always };
+
 struct Options {
 	bool details = false;
 	bool json = false;
 	bool pretty = false;
 	int stats = 0;
+	bool brief = false;	// -br
+	bool oneline = false;	// -o: a record per line, '\\' for its line breaks
+	ColorMode color = ColorMode::never;
 };
 
 class Context {
@@ -30,7 +35,8 @@ public:
 	// Opened on first use, then shared by every command (one socket for a
 	// whole batch).
 	Netlink &netlink();
-	Printer printer() const { return Printer(opts.json, opts.pretty); }
+	// Text or JSON as the options say, coloured if -color applies.
+	Printer printer() const;
 
 	// Send a request; the kernel's warning, if any, goes to stderr.
 	void request(const Message &msg);
@@ -59,6 +65,8 @@ using CommandFn = int (*)(Context &ctx, Args &args);
 struct Command {
 	std::string_view name;
 	CommandFn run;
+	// What "COMMAND help" prints, as ip does ("link add help"); may be null.
+	std::string (*usage)() = nullptr;
 };
 
 // Run the command the next word names (unique abbreviations accepted).

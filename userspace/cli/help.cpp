@@ -3,10 +3,14 @@
 // vmux help; vmux link help [ KIND ]. The kinds' parts come from their
 // option tables.
 
+#include <ranges>
+#include <string_view>
+
 #include <fmt/format.h>
 
 #include "commands.hpp"
 #include "kinds/kind.hpp"
+#include "link_args.hpp"
 
 namespace vmux {
 
@@ -16,8 +20,9 @@ std::string usage_text()
 	       "       vmux [ -force ] -batch FILENAME\n"
 	       "where  OBJECT := { link | port | monitor | completion | help }\n"
 	       "       OPTIONS := { -V[ersion] | -d[etails] | -j[son] | -p[retty] |\n"
-	       "                    -s[tatistics] | -n[etns] NAME | -b[atch] FILENAME |\n"
-	       "                    -force | -h[elp] }\n"
+	       "                    -s[tatistics] | -br[ief] | -o[neline] |\n"
+	       "                    -c[olor][={always|auto|never}] | -n[etns] NAME |\n"
+	       "                    -b[atch] FILENAME | -force | -h[elp] }\n"
 	       "\n"
 	       "       vmux link help [ TYPE ]\n"
 	       "       vmux port help\n"
@@ -34,27 +39,79 @@ static std::string kind_list()
 	return fmt::format("{{ {} }}", fmt::join(names, " | "));
 }
 
+static std::string type_line()
+{
+	return fmt::format("TYPE := {}  (also as vmux_TYPE; \"vmux link help TYPE\" lists its ARGS)\n",
+			   kind_list());
+}
+
+static std::string add_synopsis()
+{
+	return fmt::format("vmux link add [ link DEVICE ] [ name ] NAME\n{}\t\ttype TYPE [ ARGS ]\n",
+			   link_options_usage(LinkRequest::Op::add));
+}
+
+static std::string set_synopsis()
+{
+	return fmt::format("vmux link set {{ DEVICE | dev DEVICE }}\n{}\t\t[ type TYPE ARGS ]\n",
+			   link_options_usage(LinkRequest::Op::set));
+}
+
+static constexpr std::string_view del_synopsis = "vmux link delete { DEVICE | dev DEVICE }\n";
+static constexpr std::string_view show_synopsis =
+	"vmux link show [ [ dev ] DEVICE ] [ up ] [ master DEVICE ] [ group GROUP ]\n"
+	"\t\t[ type TYPE ]\n";
+
+std::string link_add_usage()
+{
+	return fmt::format("Usage: {}\n{}{}", add_synopsis(), link_options_grammar(LinkRequest::Op::add),
+			   type_line());
+}
+
+std::string link_set_usage()
+{
+	return fmt::format("Usage: {}\n{}{}", set_synopsis(), link_options_grammar(LinkRequest::Op::set),
+			   type_line());
+}
+
+std::string link_del_usage()
+{
+	return fmt::format("Usage: {}", del_synopsis);
+}
+
+std::string link_show_usage()
+{
+	return fmt::format("Usage: {}\nWithout DEVICE, the vmux devices of the namespace.\n{}",
+			   show_synopsis, type_line());
+}
+
 std::string link_usage_text()
 {
-	return fmt::format(
-		"Usage: vmux link add link DEV [ name ] NAME\n"
-		"\t\t[ mtu MTU ] [ address LLADDR ] [ txqueuelen PACKETS ]\n"
-		"\t\t[ netns {{ PID | NAME }} ] [ link-netns NAME ]\n"
-		"\t\ttype TYPE [ ARGS ]\n"
-		"\n"
-		"\tvmux link set {{ DEVICE | dev DEVICE }} [ {{ up | down }} ]\n"
-		"\t\t[ mtu MTU ] [ address LLADDR ] [ txqueuelen PACKETS ]\n"
-		"\t\t[ name NEWNAME ] [ netns {{ PID | NAME }} ]\n"
-		"\t\t[ type TYPE ARGS ]\n"
-		"\n"
-		"\tvmux link delete {{ DEVICE | dev DEVICE }}\n"
-		"\n"
-		"\tvmux link show [ [ dev ] DEVICE ] [ type TYPE ]\n"
-		"\n"
-		"\tvmux link help [ TYPE ]\n"
-		"\n"
-		"TYPE := {}  (also as vmux_TYPE)\n",
-		kind_list());
+	std::string grammar = link_options_grammar(LinkRequest::Op::add);
+
+	// The set-only VALUEs after the ones add takes too.
+	for (std::string_view line : std::views::split(link_options_grammar(LinkRequest::Op::set), '\n') |
+			std::views::transform([](auto r) { return std::string_view(r.begin(), r.end()); }))
+		if (!line.empty() && grammar.find(line) == std::string::npos)
+			grammar += fmt::format("{}\n", line);
+	return fmt::format("Usage: {}\n\t{}\n\t{}\n\t{}\n\tvmux link help [ TYPE ]\n\n{}{}",
+			   add_synopsis(), set_synopsis(), del_synopsis, show_synopsis, grammar,
+			   type_line());
+}
+
+std::string monitor_usage_text()
+{
+	return "Usage: vmux monitor [ link ]\n"
+	       "\n"
+	       "Prints each vmux device as it is created, changed or deleted, as\n"
+	       "\"ip monitor link\" does, until interrupted.\n";
+}
+
+std::string completion_usage_text()
+{
+	return "Usage: vmux completion bash\n"
+	       "\n"
+	       "Prints the bash completion script (installed by \"make install\").\n";
 }
 
 std::string port_usage_text()

@@ -9,12 +9,12 @@ namespace vmux {
 int cmd_link(Context &ctx, Args &args)
 {
 	static constexpr Command commands[] = {
-		{"add", link_add},
-		{"set", link_set},
-		{"change", link_set},
-		{"delete", link_del},
-		{"show", link_show},
-		{"list", link_show},
+		{"add", link_add, link_add_usage},
+		{"set", link_set, link_set_usage},
+		{"change", link_set, link_set_usage},
+		{"delete", link_del, link_del_usage},
+		{"show", link_show, link_show_usage},
+		{"list", link_show, link_show_usage},
 		{"help", link_help},
 	};
 

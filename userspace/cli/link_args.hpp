@@ -5,7 +5,10 @@
 
 #pragma once
 
+#include <cstdint>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "args.hpp"
 #include "link_request.hpp"
@@ -18,16 +21,31 @@ class Context;
 // namespaces are resolved by resolve_link_args(), so parsing alone can be
 // tested without devices.
 struct LinkArgs {
-	explicit LinkArgs(LinkRequest::Op op) : req(op) {}
+	explicit LinkArgs(LinkRequest::Op op) : op(op), req(op) {}
 
+	LinkRequest::Op op;
 	LinkRequest req;
 	std::string dev;	// set: the device to change
 	std::string lower;	// add: "link DEV"
 	std::string netns;	// "netns NAME" (a PID goes straight to req)
 	std::string link_netns;	// add: "link-netns NAME"
+	std::string master;	// "master DEV"
+	std::uint32_t index = 0; // "index IDX": add's ifi_index, set's IFLA_NEW_IFINDEX
 };
 
 LinkArgs parse_link_args(LinkRequest::Op op, Args &args);
+// The generic part of "link add help" / "link set help": one "[ ... ]" per
+// keyword, then what each VALUE stands for.
+std::string link_options_usage(LinkRequest::Op op);
+std::string link_options_grammar(LinkRequest::Op op);
+// GROUP, a number or a name of /etc/iproute2/group, as IFLA_GROUP.
+void parse_group_value(Args &args, Attrs &data);
+// For completion: the keywords of "link add"/"link set", and the words a
+// keyword's value may be (empty: a free value).
+std::vector<std::string_view> link_option_words(LinkRequest::Op op);
+std::vector<std::string_view> link_value_words(std::string_view keyword);
+// The keywords followed by a value (a device, a number, a name ...).
+std::vector<std::string_view> link_value_keywords();
 // Look names up; the result is ready to build() and send.
 LinkRequest resolve_link_args(Context &ctx, LinkArgs &&parsed);
 

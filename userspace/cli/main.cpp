@@ -2,7 +2,8 @@
 //
 // vmux [ OPTIONS ] OBJECT { COMMAND | help }
 //
-// Exit status: 0 success, 1 the kernel or the system refused, 2 usage.
+// Exit status as ip(8): 0 success, 1 a usage error or a failure before
+// the kernel was asked (no such device or namespace), 2 the kernel refused.
 
 #include <string>
 #include <vector>
@@ -16,7 +17,7 @@ using namespace vmux;
 
 namespace {
 
-enum Exit { exit_ok = 0, exit_failure = 1, exit_usage = 2 };
+enum Exit { exit_ok = 0, exit_usage = 1, exit_failure = 1, exit_kernel = 2 };
 
 struct Global {
 	Options opts;
@@ -32,8 +33,24 @@ struct Flag {
 	void (*apply)(Global &g, Args &args);
 };
 
+// -c[olor][={always|auto|never}] (iproute2's matches_color() and
+// check_enable_color(): "auto" is colour on a terminal; never with -json).
+ColorMode color_mode(std::string_view word, std::string_view value)
+{
+	if (value.empty() || value == "always")
+		return ColorMode::always;
+	if (value == "auto")
+		return ColorMode::automatic;
+	if (value == "never")
+		return ColorMode::never;
+	throw UsageError(fmt::format("Option \"{}\" is unknown, try \"vmux -help\".", word));
+}
+
 constexpr Flag flags[] = {
 	{"-Version", [](Global &g, Args &) { g.version = true; }},
+	// GNU's spelling, which ip does not take: "-version" is no
+	// abbreviation of "-Version".
+	{"-version", [](Global &g, Args &) { g.version = true; }},
 	{"-details", [](Global &g, Args &) { g.opts.details = true; }},
 	{"-json", [](Global &g, Args &) { g.opts.json = true; }},
 	{"-pretty", [](Global &g, Args &) { g.opts.pretty = true; }},
@@ -41,6 +58,11 @@ constexpr Flag flags[] = {
 	{"-netns", [](Global &g, Args &args) { g.netns = args.next(); }},
 	{"-help", [](Global &g, Args &) { g.help = true; }},
 	{"-batch", [](Global &g, Args &args) { g.batch = args.next(); }},
+	// ip's -b is -batch, -br is -brief.
+	{"-b", [](Global &g, Args &args) { g.batch = args.next(); }},
+	{"-brief", [](Global &g, Args &) { g.opts.brief = true; }},
+	{"-oneline", [](Global &g, Args &) { g.opts.oneline = true; }},
+	{"-color", [](Global &g, Args &) { g.opts.color = ColorMode::always; }},
 	{"-force", [](Global &g, Args &) { g.force = true; }},
 };
 
@@ -53,11 +75,14 @@ Global parse_options(Args &args)
 	while (!args.empty() && args.peek().starts_with('-')) {
 		std::string_view word = args.next();
 		std::string_view name = word.starts_with("--") ? word.substr(1) : word;
-		const Flag *flag = lookup(name, flags, &Flag::name);
+		std::size_t eq = name.find('=');
+		const Flag *flag = lookup(name.substr(0, eq), flags, &Flag::name);
 
-		if (!flag)
+		if (!flag || (eq != name.npos && flag->name != "-color"))
 			throw UsageError(fmt::format("Option \"{}\" is unknown, try \"vmux -help\".", word));
 		flag->apply(g, args);
+		if (eq != name.npos)
+			g.opts.color = color_mode(word, name.substr(eq + 1));
 	}
 	return g;
 }
@@ -99,9 +124,15 @@ int main(int argc, char **argv)
 
 	try {
 		return run(args);
+	} catch (const HelpRequest &e) {
+		emit(e.what());
+		return exit_ok;
 	} catch (const UsageError &e) {
 		emit_error(e.what());
 		return exit_usage;
+	} catch (const NetlinkError &e) {
+		emit_error(e.what());
+		return exit_kernel;
 	} catch (const std::exception &e) {
 		emit_error(e.what());
 		return exit_failure;

@@ -57,8 +57,11 @@ int cmd_monitor(Context &ctx, Args &args)
 		if (auto link = parse_link(*reinterpret_cast<const nlmsghdr *>(reply.data())))
 			cache.update(*link);
 
-	const ShowOptions opts{.details = ctx.opts.details, .stats = ctx.opts.stats > 0,
-			       .event_tags = true};
+	ShowOptions opts;
+
+	opts.details = ctx.opts.details;
+	opts.stats = ctx.opts.stats;
+	opts.event_tags = true;
 	events.listen([&](const nlmsghdr &hdr) {
 		auto link = parse_link(hdr);
 

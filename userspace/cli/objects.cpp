@@ -9,10 +9,10 @@ namespace vmux {
 int run_object(Context &ctx, Args &args)
 {
 	static constexpr Command objects[] = {
-		{"link", cmd_link},
-		{"port", cmd_port},
-		{"monitor", cmd_monitor},
-		{"completion", cmd_completion},
+		{"link", cmd_link, link_usage_text},
+		{"port", cmd_port, port_usage_text},
+		{"monitor", cmd_monitor, monitor_usage_text},
+		{"completion", cmd_completion, completion_usage_text},
 		{"help", cmd_help},
 	};
 

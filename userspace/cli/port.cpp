@@ -15,8 +15,8 @@ static int port_help(Context &, Args &)
 int cmd_port(Context &ctx, Args &args)
 {
 	static constexpr Command commands[] = {
-		{"show", port_show},
-		{"list", port_show},
+		{"show", port_show, port_usage_text},
+		{"list", port_show, port_usage_text},
 		{"help", port_help},
 	};
 

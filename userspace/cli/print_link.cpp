@@ -15,8 +15,8 @@
 namespace vmux {
 namespace {
 
-// Returns whether the lower is down (ip's "M-DOWN").
-bool print_name_and_link(Printer &out, const LinkInfo &link, const LinkInfo *lower)
+// Returns whether the lower is down (ip's "M-DOWN"). brief: "%-16s ".
+bool print_name_and_link(Printer &out, const LinkInfo &link, const LinkInfo *lower, bool brief)
 {
 	std::string name = link.name;
 	bool lower_down = false;
@@ -35,8 +35,11 @@ bool print_name_and_link(Printer &out, const LinkInfo &link, const LinkInfo *low
 		name += "@" + lower_name;
 		lower_down = !lower || !(lower->flags & IFF_UP);
 	}
-	out.print(Out::json, "ifname", "", link.name);
-	out.print(Out::text, "", "{}: ", name);
+	out.print(Color::ifname, Out::json, "ifname", "", link.name);
+	if (brief)
+		out.print(Color::ifname, Out::text, "", "{:<16} ", name);
+	else
+		out.print(Color::ifname, Out::text, "", "{}: ", name);
 	return lower_down;
 }
 
@@ -78,16 +81,23 @@ void print_flags(Printer &out, unsigned int flags, bool lower_down)
 	out.close_array("> ");
 }
 
-void print_operstate(Printer &out, std::uint8_t state)
+void print_operstate(Printer &out, std::uint8_t state, bool brief)
 {
 	static constexpr std::string_view names[] = {
 		"UNKNOWN", "NOTPRESENT", "DOWN", "LOWERLAYERDOWN", "TESTING", "DORMANT", "UP",
 	};
+	// oper_state_color()
+	Color color = state == IF_OPER_UP ? Color::operstate_up
+		      : state == IF_OPER_DOWN ? Color::operstate_down : Color::none;
 
-	if (state < std::size(names))
-		out.print(Out::any, "operstate", "state {} ", names[state]);
-	else
+	if (state >= std::size(names)) {
 		out.print(Out::any, "operstate_index", "state {:#x} ", state);
+	} else if (brief) {
+		out.print(color, Out::any, "operstate", "{:<14} ", names[state]);
+	} else {
+		out.text("state ");
+		out.print(color, Out::any, "operstate", "{} ", names[state]);
+	}
 }
 
 void print_linkmode(Printer &out, std::uint8_t mode)
@@ -117,7 +127,7 @@ void print_addresses(Printer &out, const LinkInfo &link)
 {
 	out.print(Out::any, "link_type", "    link/{} ", link_type_name(link.type));
 	if (!link.address.empty())
-		out.print(Out::any, "address", "{}", format_lladdr(link.address));
+		out.print(Color::mac, Out::any, "address", "{}", format_lladdr(link.address));
 	if (!link.broadcast.empty()) {
 		if (link.flags & IFF_POINTOPOINT) {
 			out.text(" peer ");
@@ -125,7 +135,7 @@ void print_addresses(Printer &out, const LinkInfo &link)
 		} else {
 			out.text(" brd ");
 		}
-		out.print(Out::any, "broadcast", "{}", format_lladdr(link.broadcast));
+		out.print(Color::mac, Out::any, "broadcast", "{}", format_lladdr(link.broadcast));
 	}
 	if (link.link_netnsid) {
 		std::int32_t id = *link.link_netnsid;
@@ -210,36 +220,91 @@ void size_columns(std::array<std::size_t, N> &cols, const std::array<std::uint64
 		cols[i] = std::max(cols[i], fmt::format("{}", values[i]).size());
 }
 
-void print_stats_text(Printer &out, const rtnl_link_stats64 &s)
+// print_stats64() of iproute2 6.1, text: -s, and with -s -s the error
+// counters' lines too.
+void print_stats_text(Printer &out, const rtnl_link_stats64 &s, int level,
+		      std::optional<std::uint32_t> carrier_changes)
 {
-	const std::array<std::uint64_t, 7> rx = {s.rx_bytes, s.rx_packets, s.rx_errors,
-						 s.rx_dropped, s.rx_missed_errors, s.multicast,
-						 s.rx_compressed};
-	const std::array<std::uint64_t, 7> tx = {s.tx_bytes, s.tx_packets, s.tx_errors,
-						 s.tx_dropped, s.tx_carrier_errors, s.collisions,
-						 s.tx_compressed};
-	// The widths of ip's headers, longest of -s and -s -s.
-	std::array<std::size_t, 7> cols = {10, 7, 6, 7, 7, 7, 10};
+	const bool errors = level > 1;
+	const std::uint64_t cc = carrier_changes.value_or(0);
+	std::array<std::size_t, 8> cols = {10, 7, 6, 7, 7, 7, 10, 9};
 
-	size_columns(cols, rx);
-	size_columns(cols, tx);
+	size_columns(cols, std::array<std::uint64_t, 8>{s.rx_bytes, s.rx_packets, s.rx_errors,
+							s.rx_dropped, s.rx_missed_errors, s.multicast,
+							s.rx_compressed, 0});
+	if (errors)
+		size_columns(cols, std::array<std::uint64_t, 8>{0, s.rx_length_errors, s.rx_crc_errors,
+								s.rx_frame_errors, s.rx_fifo_errors,
+								s.rx_over_errors, s.rx_nohandler,
+								s.rx_otherhost_dropped});
+	size_columns(cols, std::array<std::uint64_t, 8>{s.tx_bytes, s.tx_packets, s.tx_errors,
+							s.tx_dropped, s.tx_carrier_errors, s.collisions,
+							s.tx_compressed, 0});
+	if (errors)
+		size_columns(cols, std::array<std::uint64_t, 8>{0, 0, s.tx_aborted_errors,
+								s.tx_fifo_errors, s.tx_window_errors,
+								s.tx_heartbeat_errors, cc, 0});
 
-	auto block = [&](std::string_view dir, const std::array<std::uint64_t, 7> &v,
-			 std::string_view c4, std::string_view c5) {
-		out.text(fmt::format("    {}: {:>{}} {:>{}} {:>{}} {:>{}} {:>{}} {:>{}} {:>{}}\n", dir,
+	auto nums = [&](std::initializer_list<std::pair<std::size_t, std::uint64_t>> values) {
+		for (auto [col, value] : values)
+			out.text(fmt::format("{:>{}} ", value, cols[col]));
+	};
+	auto header = [&](std::string_view dir, std::string_view c4, std::string_view c5,
+			  bool compressed) {
+		out.text(fmt::format("    {}: {:>{}} {:>{}} {:>{}} {:>{}} {:>{}} {:>{}} {:>{}}", dir,
 				     "bytes", cols[0] - 4, "packets", cols[1], "errors", cols[2],
 				     "dropped", cols[3], c4, cols[4], c5, cols[5],
-				     v[6] ? "compressed" : "", cols[6]));
+				     compressed ? "compressed" : "", cols[6]));
+		out.nl();
 		out.text("    ");
-		for (std::size_t i = 0; i < 6 + (v[6] != 0); i++)
-			out.text(fmt::format("{:>{}} ", v[i], cols[i]));
 	};
-	block("RX", rx, "missed", "mcast");
+
+	header("RX", "missed", "mcast", s.rx_compressed);
+	nums({{0, s.rx_bytes}, {1, s.rx_packets}, {2, s.rx_errors}, {3, s.rx_dropped},
+	      {4, s.rx_missed_errors}, {5, s.multicast}});
+	if (s.rx_compressed)
+		nums({{6, s.rx_compressed}});
+	if (errors) {
+		out.nl();
+		out.text(fmt::format("    RX errors:{:>{}} {:>{}} {:>{}} {:>{}} {:>{}} {:>{}}{:>{}}{:>{}}",
+				     "", cols[0] - 10, "length", cols[1], "crc", cols[2], "frame",
+				     cols[3], "fifo", cols[4], "overrun", cols[5],
+				     s.rx_nohandler ? " nohandler" : "",
+				     s.rx_nohandler ? cols[6] + 1 : 0,
+				     s.rx_otherhost_dropped ? " otherhost" : "",
+				     s.rx_otherhost_dropped ? cols[7] + 1 : 0));
+		out.nl();
+		out.text(std::string(cols[0] + 5, ' '));
+		nums({{1, s.rx_length_errors}, {2, s.rx_crc_errors}, {3, s.rx_frame_errors},
+		      {4, s.rx_fifo_errors}, {5, s.rx_over_errors}});
+		if (s.rx_nohandler)
+			nums({{6, s.rx_nohandler}});
+		if (s.rx_otherhost_dropped)
+			nums({{7, s.rx_otherhost_dropped}});
+	}
 	out.nl();
-	block("TX", tx, "carrier", "collsns");
+	header("TX", "carrier", "collsns", s.tx_compressed);
+	nums({{0, s.tx_bytes}, {1, s.tx_packets}, {2, s.tx_errors}, {3, s.tx_dropped},
+	      {4, s.tx_carrier_errors}, {5, s.collisions}});
+	if (s.tx_compressed)
+		nums({{6, s.tx_compressed}});
+	if (errors) {
+		out.nl();
+		out.text(fmt::format("    TX errors:{:>{}} {:>{}} {:>{}} {:>{}} {:>{}} {:>{}}", "",
+				     cols[0] - 10, "aborted", cols[1], "fifo", cols[2], "window",
+				     cols[3], "heartbt", cols[4], carrier_changes ? "transns" : "",
+				     cols[5]));
+		out.nl();
+		out.text(std::string(cols[0] + 5, ' '));
+		nums({{1, s.tx_aborted_errors}, {2, s.tx_fifo_errors}, {3, s.tx_window_errors},
+		      {4, s.tx_heartbeat_errors}});
+		if (carrier_changes)
+			nums({{5, cc}});
+	}
 }
 
-void print_stats_json(Printer &out, const rtnl_link_stats64 &s)
+void print_stats_json(Printer &out, const rtnl_link_stats64 &s, int level,
+		      std::optional<std::uint32_t> carrier_changes)
 {
 	out.open_object("stats64");
 	out.open_object("rx");
@@ -251,6 +316,17 @@ void print_stats_json(Printer &out, const rtnl_link_stats64 &s)
 	out.print(Out::json, "multicast", "", s.multicast);
 	if (s.rx_compressed)
 		out.print(Out::json, "compressed", "", s.rx_compressed);
+	if (level > 1) {
+		out.print(Out::json, "length_errors", "", s.rx_length_errors);
+		out.print(Out::json, "crc_errors", "", s.rx_crc_errors);
+		out.print(Out::json, "frame_errors", "", s.rx_frame_errors);
+		out.print(Out::json, "fifo_errors", "", s.rx_fifo_errors);
+		out.print(Out::json, "missed_errors", "", s.rx_missed_errors);
+		if (s.rx_nohandler)
+			out.print(Out::json, "nohandler", "", s.rx_nohandler);
+		if (s.rx_otherhost_dropped)
+			out.print(Out::json, "otherhost", "", s.rx_otherhost_dropped);
+	}
 	out.close_object();
 	out.open_object("tx");
 	out.print(Out::json, "bytes", "", s.tx_bytes);
@@ -261,6 +337,15 @@ void print_stats_json(Printer &out, const rtnl_link_stats64 &s)
 	out.print(Out::json, "collisions", "", s.collisions);
 	if (s.tx_compressed)
 		out.print(Out::json, "compressed", "", s.tx_compressed);
+	if (level > 1) {
+		out.print(Out::json, "aborted_errors", "", s.tx_aborted_errors);
+		out.print(Out::json, "fifo_errors", "", s.tx_fifo_errors);
+		out.print(Out::json, "window_errors", "", s.tx_window_errors);
+		out.print(Out::json, "heartbeat_errors", "", s.tx_heartbeat_errors);
+		if (carrier_changes)
+			out.print(Out::json, "carrier_changes", "",
+				  static_cast<std::uint64_t>(*carrier_changes));
+	}
 	out.close_object();
 	out.close_object();
 }
@@ -279,14 +364,14 @@ void print_drops(Printer &out, std::string_view key, std::string_view title,
 	out.close_object();
 }
 
-void print_statistics(Printer &out, const LinkInfo &link)
+void print_statistics(Printer &out, const LinkInfo &link, int level)
 {
 	if (link.stats64) {
 		out.nl();
 		if (out.json())
-			print_stats_json(out, *link.stats64);
+			print_stats_json(out, *link.stats64, level, link.carrier_changes);
 		else
-			print_stats_text(out, *link.stats64);
+			print_stats_text(out, *link.stats64, level, link.carrier_changes);
 	}
 	if (!link.dev_drops && !link.port_drops)
 		return;
@@ -298,6 +383,19 @@ void print_statistics(Printer &out, const LinkInfo &link)
 	out.close_object();
 }
 
+// print_linkinfo_brief() for "ip -br link": name, state, address, flags.
+void print_brief(Printer &out, const LinkInfo &link, const LinkInfo *lower)
+{
+	bool lower_down = print_name_and_link(out, link, lower, true);
+
+	if (link.operstate)
+		print_operstate(out, *link.operstate, true);
+	if (!link.address.empty())
+		out.print(Color::mac, Out::any, "address", "{} ", format_lladdr(link.address));
+	print_flags(out, link.flags, lower_down);
+	out.nl();
+}
+
 } // namespace
 
 void print_link(Printer &out, const LinkInfo &link, const LinkInfo *lower, const ShowOptions &opts)
@@ -307,14 +405,22 @@ void print_link(Printer &out, const LinkInfo &link, const LinkInfo *lower, const
 		out.text(link.deleted ? "[DEL] " : "[NEW] ");
 	if (link.deleted)
 		out.print(opts.event_tags ? Out::json : Out::any, "deleted", "Deleted ", true);
+	if (opts.brief) {
+		print_brief(out, link, lower);
+		out.close_object();
+		return;
+	}
 	out.print(Out::any, "ifindex", "{}: ", link.ifindex);
-	print_flags(out, link.flags, print_name_and_link(out, link, lower));
+	print_flags(out, link.flags, print_name_and_link(out, link, lower, false));
 	if (link.mtu)
 		out.print(Out::any, "mtu", "mtu {} ", *link.mtu);
 	if (link.qdisc)
 		out.print(Out::any, "qdisc", "qdisc {} ", *link.qdisc);
+	if (link.master)
+		out.print(Out::any, "master", "master {} ",
+			  opts.ifname ? opts.ifname(*link.master) : fmt::format("if{}", *link.master));
 	if (link.operstate)
-		print_operstate(out, *link.operstate);
+		print_operstate(out, *link.operstate, false);
 	if (link.linkmode)
 		print_linkmode(out, *link.linkmode);
 	if (link.group)
@@ -324,10 +430,17 @@ void print_link(Printer &out, const LinkInfo &link, const LinkInfo *lower, const
 		out.print(Out::any, "txqlen", "qlen {}", *link.txqlen);
 	out.nl();
 	print_addresses(out, link);
+	if (link.proto_down && *link.proto_down)
+		out.print(Out::any, "proto_down", " protodown on ", true);
 	if (opts.details)
 		print_details(out, link);
+	if (link.ifalias) {
+		out.nl();
+		out.text("    ");
+		out.print(Out::any, "ifalias", "alias {}", *link.ifalias);
+	}
 	if (opts.stats)
-		print_statistics(out, link);
+		print_statistics(out, link, opts.stats);
 	out.nl();
 	out.close_object();
 }

@@ -5,6 +5,9 @@
 
 #pragma once
 
+#include <functional>
+#include <string>
+
 #include "link_info.hpp"
 #include "printer.hpp"
 
@@ -12,7 +15,11 @@ namespace vmux {
 
 struct ShowOptions {
 	bool details = false;
-	bool stats = false;
+	int stats = 0;		// -s: counters; -s -s: the error counters too
+	bool brief = false;	// -br: name, state, address, flags on one line
+	// The name of an ifindex of this netns ("master NAME"); ip's
+	// ll_index_to_name() says "if%d" when it knows none.
+	std::function<std::string(std::uint32_t)> ifname = nullptr;
 	// monitor: "[NEW] "/"[DEL] " before the text line, instead of
 	// ip's "Deleted " ("deleted": true in JSON either way).
 	bool event_tags = false;

@@ -6,12 +6,28 @@
 
 namespace vmux {
 
+bool valid_ifname(std::string_view name)
+{
+	// IFNAMSIZ, with the terminating NUL.
+	constexpr std::size_t ifnamsiz = 16;
+
+	return !name.empty() && name.size() < ifnamsiz && name != "." && name != ".." &&
+	       name.find_first_of("/ \t\n\v\f\r") == std::string_view::npos;
+}
+
+void check_ifname(std::string_view keyword, std::string_view name)
+{
+	if (!valid_ifname(name))
+		throw invalid_arg(name, fmt::format("\"{}\" not a valid ifname", keyword));
+}
+
 void take_dev(std::string &dev, std::string_view word, Args &args)
 {
 	if (word == "dev")
 		word = args.next();
 	if (!dev.empty())
 		throw garbage_arg("dev", word);
+	check_ifname("dev", word);
 	dev = word;
 }
 

@@ -25,6 +25,7 @@ public:
 	explicit Args(std::span<const std::string> words) : words_(words) {}
 
 	bool empty() const { return pos_ == words_.size(); }
+	std::size_t remaining() const { return words_.size() - pos_; }
 	// The current word; the command line must not be empty.
 	std::string_view peek() const { return words_[pos_]; }
 	// Consume the current word; running out is an incomplete command
@@ -35,6 +36,13 @@ private:
 	std::span<const std::string> words_;
 	std::size_t pos_ = 0;
 };
+
+// ip's check_ifname(): not empty, under IFNAMSIZ, no '/' or blank; and
+// not "." or "..", which the kernel's dev_valid_name() refuses too.
+bool valid_ifname(std::string_view name);
+// The same, a usage error naming the keyword, in ip's words:
+// Error: argument "a b" is wrong: "name" not a valid ifname
+void check_ifname(std::string_view keyword, std::string_view name);
 
 // "[ dev ] DEV", of which word is the first: sets dev, once. A second
 // device name is garbage, as in ip.

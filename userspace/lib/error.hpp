@@ -11,8 +11,15 @@
 
 namespace vmux {
 
-// The command line is wrong: nothing was sent. Exit status 2.
+// The command line is wrong: nothing was sent. Exit status 1, as ip(8).
 class UsageError : public std::runtime_error {
+public:
+	using std::runtime_error::runtime_error;
+};
+
+// "help" where the command line allows it ("type vlan help"): not an
+// error; the text goes to stdout and the exit status is 0.
+class HelpRequest : public std::runtime_error {
 public:
 	using std::runtime_error::runtime_error;
 };
@@ -25,7 +32,7 @@ UsageError garbage_arg(std::string_view keyword, std::string_view arg);
 UsageError incomplete_command();
 
 // The kernel refused a request. errno is positive; extack is the kernel's
-// NLMSGERR_ATTR_MSG, empty when it sent none. Exit status 1.
+// NLMSGERR_ATTR_MSG, empty when it sent none. Exit status 2, as ip(8).
 class NetlinkError : public std::runtime_error {
 public:
 	NetlinkError(int error, std::string extack);

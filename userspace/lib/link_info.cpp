@@ -103,6 +103,10 @@ std::optional<LinkInfo> parse_link(const nlmsghdr &hdr)
 	get(attrs, IFLA_LINKMODE, link.linkmode);
 	get(attrs, IFLA_GROUP, link.group);
 	get(attrs, IFLA_TXQLEN, link.txqlen);
+	get(attrs, IFLA_MASTER, link.master);
+	get(attrs, IFLA_PROTO_DOWN, link.proto_down);
+	get(attrs, IFLA_CARRIER_CHANGES, link.carrier_changes);
+	link.ifalias = attrs.get_string(IFLA_IFALIAS);
 	get(attrs, IFLA_PROMISCUITY, link.promiscuity);
 	get(attrs, IFLA_ALLMULTI, link.allmulti);
 	get(attrs, IFLA_NUM_TX_QUEUES, link.num_tx_queues);

@@ -37,6 +37,10 @@ struct LinkInfo {
 	std::optional<std::string> qdisc;
 	std::optional<std::uint8_t> operstate, linkmode;
 	std::optional<std::uint32_t> group, txqlen;
+	std::optional<std::uint32_t> master;		// IFLA_MASTER: its ifindex
+	std::optional<std::uint8_t> proto_down;
+	std::optional<std::string> ifalias;
+	std::optional<std::uint32_t> carrier_changes;
 	std::optional<std::uint32_t> promiscuity, allmulti;
 	std::optional<std::uint8_t> addr_gen_mode;	// IFLA_AF_SPEC/AF_INET6
 	std::optional<std::uint32_t> num_tx_queues, num_rx_queues;

@@ -34,6 +34,23 @@ static std::size_t data_size(const std::optional<LinkKind> &kind)
 	return size;
 }
 
+LinkRequest &LinkRequest::flag(unsigned int flag, bool on)
+{
+	change_ |= flag;
+	flags_ = on ? flags_ | flag : flags_ & ~flag;
+	return *this;
+}
+
+LinkRequest &LinkRequest::up(bool up)
+{
+	return flag(IFF_UP, up);
+}
+
+bool LinkRequest::has_state() const
+{
+	return has_flag(IFF_UP);
+}
+
 Message LinkRequest::build() const
 {
 	// The generic attributes below take under 256 bytes; the buffer is
@@ -44,10 +61,8 @@ Message LinkRequest::build() const
 
 	ifi.ifi_family = AF_UNSPEC;
 	ifi.ifi_index = ifindex_;
-	if (up_) {
-		ifi.ifi_change = IFF_UP;
-		ifi.ifi_flags = *up_ ? IFF_UP : 0;
-	}
+	ifi.ifi_change = change_;
+	ifi.ifi_flags = flags_;
 	msg.append(ifi);
 
 	if (link_)
@@ -66,6 +81,7 @@ Message LinkRequest::build() const
 		msg.put_value(IFLA_NET_NS_FD, static_cast<std::uint32_t>(netns_fd_.get()));
 	if (link_netnsid_)
 		msg.put_value(IFLA_LINK_NETNSID, *link_netnsid_);
+	msg.put_attrs(attrs_);
 	if (kind_) {
 		msg.nest(IFLA_LINKINFO, [&] {
 			msg.put_string(IFLA_INFO_KIND, kind_->kind);

@@ -42,7 +42,9 @@ public:
 	// The fd stays open in the request until it is destroyed, i.e. sent.
 	LinkRequest &netns_fd(UniqueFd fd) { netns_fd_ = std::move(fd); return *this; }
 	LinkRequest &link_netnsid(std::int32_t nsid) { link_netnsid_ = nsid; return *this; }
-	LinkRequest &up(bool up) { up_ = up; return *this; }
+	// ifinfomsg's flags: change flag to on or off (IFF_UP, IFF_PROMISC, ...).
+	LinkRequest &flag(unsigned int flag, bool on);
+	LinkRequest &up(bool up);
 	LinkRequest &kind(LinkKind kind) { kind_ = std::move(kind); return *this; }
 
 	bool has_name() const { return name_.has_value(); }
@@ -50,7 +52,14 @@ public:
 	bool has_address() const { return address_.has_value(); }
 	bool has_txqlen() const { return txqlen_.has_value(); }
 	bool has_netns() const { return netns_pid_ || netns_fd_; }
-	bool has_state() const { return up_.has_value(); }
+	bool has_state() const;
+	bool has_flag(unsigned int flag) const { return change_ & flag; }
+	bool has_ifindex() const { return ifindex_ != 0; }
+	// The generic attributes no setter above covers (IFLA_GROUP,
+	// IFLA_NUM_TX_QUEUES, ...), sent in ascending type order before
+	// IFLA_LINKINFO.
+	Attrs &attrs() { return attrs_; }
+	const Attrs &attrs() const { return attrs_; }
 	bool has_kind() const { return kind_.has_value(); }
 
 	Message build() const;
@@ -66,7 +75,9 @@ private:
 	std::optional<std::uint32_t> netns_pid_;
 	UniqueFd netns_fd_;
 	std::optional<std::int32_t> link_netnsid_;
-	std::optional<bool> up_;
+	unsigned int flags_ = 0;
+	unsigned int change_ = 0;
+	Attrs attrs_;
 	std::optional<LinkKind> kind_;
 };
 

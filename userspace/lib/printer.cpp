@@ -28,6 +28,16 @@ void Printer::null(Out out, std::string_view key, std::string_view text)
 	}
 }
 
+std::string_view Printer::color_code(Color color) const
+{
+	// attr_colors_light[] and attr_colors_dark[] of iproute2's lib/color.c.
+	static constexpr std::string_view light[] = {"", "\033[36m", "\033[33m", "\033[32m", "\033[31m"};
+	static constexpr std::string_view dark[] = {"", "\033[1;36m", "\033[1;33m", "\033[1;32m",
+						    "\033[1;31m"};
+
+	return (color_ == 2 ? dark : light)[static_cast<int>(color)];
+}
+
 void Printer::text(std::string_view s)
 {
 	if (!json_)

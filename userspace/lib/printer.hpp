@@ -25,11 +25,17 @@ enum class Out {
 	text,	// PRINT_FP
 };
 
+// iproute2's color attributes (lib/color.c), for text output.
+enum class Color { none, ifname, mac, operstate_up, operstate_down };
+
 class Printer {
 public:
 	explicit Printer(bool json, bool pretty = false) : json_(json), pretty_(pretty) {}
 
 	bool json() const { return json_; }
+	// ip -color: text values of a Color are wrapped in its escape codes;
+	// dark: the bold palette, for a dark background (COLORFGBG).
+	void enable_color(bool dark) { color_ = dark ? 2 : 1; }
 
 	// One value: key is the JSON member name (empty inside an array), text
 	// the fmt format of the text form. Integers are JSON numbers, bool is
@@ -43,6 +49,18 @@ public:
 		} else if (out != Out::json) {
 			append(text, fmt::make_format_args(value));
 		}
+	}
+	// print_color_string(): the same, coloured in text with -color.
+	template <typename T>
+	void print(Color color, Out out, std::string_view key, fmt::format_string<T> text, T &&value)
+	{
+		bool colored = !json_ && out != Out::json && color_ && color != Color::none;
+
+		if (colored)
+			buf_ += color_code(color);
+		print(out, key, text, std::forward<T>(value));
+		if (colored)
+			buf_ += "\033[0m";
 	}
 	// A JSON null; its text form is the text format.
 	void null(Out out, std::string_view key, std::string_view text);
@@ -82,6 +100,7 @@ private:
 	// name differently. Elsewhere, fmt::format() and <fmt/core.h> suffice.
 	void append(fmt::string_view format, fmt::format_args args);
 
+	std::string_view color_code(Color color) const;
 	void json_name(std::string_view key);
 	void json_string(std::string_view s);
 	void json_separator();
@@ -93,6 +112,7 @@ private:
 	bool json_;
 	bool pretty_;
 	int depth_ = 0;
+	int color_ = 0;		// 0 off, 1 light palette, 2 dark
 	char sep_ = '\0';	// json_writer's pending separator
 };
 

@@ -130,11 +130,8 @@ Attrs parse_kind_args(const Kind &kind, Args &args)
 	while (!args.empty()) {
 		std::string_view word = args.next();
 		// As in ip: "type vlan help" explains the kind, and is no command.
-		if (word == "help") {
-			std::string help = kind_help(kind);
-			help.pop_back();
-			throw UsageError(help);
-		}
+		if (word == "help")
+			throw HelpRequest(kind_help(kind));
 		const Spelling *spelling = lookup(word, words, [](const Spelling &s) { return s.word; });
 
 		if (!spelling)
@@ -163,7 +160,7 @@ void print_kind_keys(const Kind &kind, const Attrs &data, Printer &out)
 
 // ---- help ----------------------------------------------------------------
 
-static std::string usage_of(const Option &row)
+std::string option_usage(const Option &row)
 {
 	switch (row.syntax) {
 	case Syntax::keyword:
@@ -177,7 +174,7 @@ static std::string usage_of(const Option &row)
 	}
 }
 
-static std::string grammar_of(const Option &row)
+std::string option_grammar(const Option &row)
 {
 	if (!row.grammar.empty())
 		return std::string(row.grammar);
@@ -200,11 +197,11 @@ std::string kind_help(const Kind &kind)
 	// Required options first, on the usage line itself, as ip does.
 	for (const Option &row : kind.options)
 		if (row.required)
-			out += " " + usage_of(row);
+			out += " " + option_usage(row);
 	for (const Option &row : kind.options) {
 		if (row.syntax == Syntax::status || row.required)
 			continue;
-		out += fmt::format("\n\t\t[ {} ]", usage_of(row));
+		out += fmt::format("\n\t\t[ {} ]", option_usage(row));
 		if (row.metavar.empty())
 			out += default_note(row);
 	}
@@ -212,7 +209,7 @@ std::string kind_help(const Kind &kind)
 		if (row.metavar.empty() || std::ranges::find(metavars, row.metavar) != metavars.end())
 			continue;
 		metavars.push_back(row.metavar);
-		grammar += fmt::format("\n{} := {}{}", row.metavar, grammar_of(row), default_note(row));
+		grammar += fmt::format("\n{} := {}{}", row.metavar, option_grammar(row), default_note(row));
 	}
 	return out + "\n" + grammar + "\n";
 }
@@ -228,11 +225,23 @@ std::vector<std::string_view> option_words(const Kind &kind)
 	return words;
 }
 
+std::vector<std::string_view> value_words(const Option &row)
+{
+	return row.syntax == Syntax::bare_choice ? std::vector<std::string_view>{}
+						 : names_of(choices_of(row));
+}
+
+bool takes_value(const Option &row)
+{
+	return row.syntax == Syntax::value || row.syntax == Syntax::on_off ||
+	       row.syntax == Syntax::choice;
+}
+
 std::vector<std::string_view> value_words(const Kind &kind, std::string_view keyword)
 {
 	for (const Option &row : kind.options)
-		if (row.keyword == keyword && row.syntax != Syntax::bare_choice)
-			return names_of(choices_of(row));
+		if (row.keyword == keyword)
+			return value_words(row);
 	return {};
 }
 

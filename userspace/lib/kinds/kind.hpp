@@ -99,10 +99,19 @@ void print_kind_keys(const Kind &kind, const Attrs &data, Printer &out);
 // each VALUE stands for and the defaults.
 std::string kind_help(const Kind &kind);
 
+// One row's part of a usage line ("mode MODE", "arp { on | off }") and
+// what its VALUE stands for ("{ a | b }", "0-4094", the row's grammar).
+std::string option_usage(const Option &row);
+std::string option_grammar(const Option &row);
+
 // What a shell may complete: the words that start an option, and the
 // words that may follow one (empty: a free value).
 std::vector<std::string_view> option_words(const Kind &kind);
 std::vector<std::string_view> value_words(const Kind &kind, std::string_view keyword);
+// The words a row's value may be (empty: a free value, or none is due).
+std::vector<std::string_view> value_words(const Option &row);
+// Whether the row's keyword is followed by a value.
+bool takes_value(const Option &row);
 
 // ---- building blocks for the tables -----------------------------------
 
