@@ -18,7 +18,7 @@ ALL_TESTS="
 	cli_drop_no_child cli_drop_child_down cli_drop_source_filter
 	cli_drop_mode cli_drop_bc_queue_full cli_drop_tx
 	cli_json_equals_ip cli_generic_equals_ip cli_usage_errors cli_show_habits
-	cli_man_examples cli_batch_names cli_batch_4094
+	cli_man_examples cli_iproute2_plugins cli_batch_names cli_batch_4094
 "
 
 # assert_delta WHAT EXPECTED BEFORE AFTER
@@ -344,6 +344,24 @@ info_data()
 		if .macaddr_data then .macaddr_data |= sort else . end'
 }
 
+# KIND|ARGS: a sample of every kind's options, for the comparisons below.
+kind_option_rows()
+{
+	cat <<-EOF
+		vlan|id 10
+		vlan|id 11 protocol 802.1ad reorder_hdr off loose_binding on
+		vlan|id 12 ingress-qos-map 1:2 3:4 egress-qos-map 5:6 2:1
+		macvlan|mode vepa
+		macvlan|mode bridge bcqueuelen 77
+		macvlan|mode private
+		macvlan|mode passthru nopromisc
+		macvlan|mode source nodst macaddr set 02:00:00:00:00:01 02:00:00:00:00:02
+		ipvlan|mode l2
+		ipvlan|mode l3 private
+		ipvlan|mode l3s vepa
+	EOF
+}
+
 cli_json_equals_ip()
 {
 	local args ours theirs kind
@@ -370,19 +388,7 @@ cli_json_equals_ip()
 	ip:   $theirs"
 		ip -n "$A" link del ours
 		ip -n "$A" link del theirs
-	done <<-EOF
-		vlan|id 10
-		vlan|id 11 protocol 802.1ad reorder_hdr off loose_binding on
-		vlan|id 12 ingress-qos-map 1:2 3:4 egress-qos-map 5:6 2:1
-		macvlan|mode vepa
-		macvlan|mode bridge bcqueuelen 77
-		macvlan|mode private
-		macvlan|mode passthru nopromisc
-		macvlan|mode source nodst macaddr set 02:00:00:00:00:01 02:00:00:00:00:02
-		ipvlan|mode l2
-		ipvlan|mode l3 private
-		ipvlan|mode l3s vepa
-	EOF
+	done < <(kind_option_rows)
 	log_test "vmux -j -d link show info_data equals ip's for the in-kernel kind"
 }
 
@@ -587,6 +593,63 @@ cli_man_examples()
 	((n >= 8))
 	check_err $? "only $n examples found in $man"
 	log_test "the man page's $n examples run"
+}
+
+# Stock ip with vmux's plugins (build/ip, where IP_LIB_DIR points ip):
+# every kind option created and changed through ip, shown by ip as vmux
+# shows it; another ip finds the plugins inert and keeps working.
+cli_iproute2_plugins()
+{
+	local kind args ours theirs lib ipx out
+
+	RET=0
+	lib=$(dirname "$VMUX")/ip
+	[[ -e $lib/link_vmux_vlan.so ]] || { log_test_skip "iproute2 plugins" "not built"; return 0; }
+	setup_ns A
+	require_module dummy
+	ip -n "$A" link add d0 type dummy
+	while IFS='|' read -r kind args; do
+		[[ -z $kind ]] && continue
+		# shellcheck disable=SC2086
+		IP_LIB_DIR=$lib ip -n "$A" link add link d0 name p0 type vmux_$kind $args
+		check_err $? "ip link add ... type vmux_$kind $args"
+		ours=$(vm "$A" -j -d link show dev p0 | info_data)
+		theirs=$(IP_LIB_DIR=$lib ip -n "$A" -j -d link show dev p0 | info_data)
+		[[ $ours == "$theirs" && $ours != null ]]
+		check_err $? "JSON, $kind $args:
+	vmux: $ours
+	ip:   $theirs"
+		ours=$(vm "$A" -d link show dev p0)
+		theirs=$(IP_LIB_DIR=$lib ip -n "$A" -d link show dev p0)
+		[[ $ours == "$theirs" ]]
+		check_err $? "text, $kind $args:
+vmux: $ours
+ip:   $theirs"
+		ip -n "$A" link del p0
+	done < <(kind_option_rows)
+	IP_LIB_DIR=$lib ip -n "$A" link add link d0 name p0 type vmux_vlan id 20 &&
+	IP_LIB_DIR=$lib ip -n "$A" link set p0 type vmux_vlan egress-qos-map 4:5 loose_binding on
+	check_err $? "ip link set ... type vmux_vlan"
+	[[ $(vm "$A" -j -d link show dev p0 | info_data) == \
+	   '{"egress_qos":[{"from":4,"to":5}],"flags":["REORDER_HDR","LOOSE_BINDING"],"id":20,"protocol":"802.1Q"}' ]]
+	check_err $? "the change: $(vm "$A" -j -d link show dev p0 | info_data)"
+	out=$(IP_LIB_DIR=$lib ip -n "$A" link add link d0 name p1 type vmux_vlan id 5000 2>&1)
+	[[ $? != 0 && $out == 'Error: argument "5000" is wrong: id must be 0-4094' ]]
+	check_err $? "bad id through ip: $out"
+	link_exists "$A" p1
+	check_fail $? "p1 created"
+
+	# Another ip: a copy without its build-id is not the ip the plugins
+	# were built for. They refuse to parse, ip keeps showing.
+	ipx=$(mktemp -d)/ip
+	defer rm -rf "$(dirname "$ipx")"
+	objcopy --remove-section .note.gnu.build-id "$(command -v ip)" "$ipx"
+	out=$(IP_LIB_DIR=$lib "$ipx" -n "$A" link add link d0 name p1 type vmux_vlan id 5 2>&1)
+	[[ $? != 0 && $out == *'the link_vmux_vlan.so plugin is not used: built for the ip with build-id'* ]]
+	check_err $? "another ip: $out"
+	IP_LIB_DIR=$lib "$ipx" -n "$A" -d link show dev p0 2>/dev/null | grep -q '^    vmux_vlan '
+	check_err $? "another ip cannot show p0"
+	log_test "stock ip with the plugins: every kind option, as vmux; another ip unharmed"
 }
 
 # A batch remembers the devices it looked up (as ip -batch does): renames

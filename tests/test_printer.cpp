@@ -4,16 +4,16 @@
 
 #include "catch.hpp"
 
+#include <fmt/format.h>
+
 #include "printer.hpp"
 
 using namespace vmux;
 
 namespace {
 
-std::string sample(bool json, bool pretty)
+void sample_into(Printer &out)
 {
-	Printer out(json, pretty);
-
 	out.open_array("");
 	out.open_object();
 	out.print(Out::any, "mtu", "mtu {} ", 1500);
@@ -31,10 +31,43 @@ std::string sample(bool json, bool pretty)
 	out.nl();
 	out.close_object();
 	out.close_array();
+}
+
+std::string sample(bool json, bool pretty)
+{
+	Printer out(json, pretty);
+
+	sample_into(out);
 	return out.take();
 }
 
+// Records what a Printer hands a sink (ip's JSON writer, in the plugins).
+struct Recorder final : JsonSink {
+	std::string log;
+
+	void value(std::string_view key, std::int64_t v) override { log += fmt::format("{}=s{} ", key, v); }
+	void value(std::string_view key, std::uint64_t v) override { log += fmt::format("{}=u{} ", key, v); }
+	void value(std::string_view key, bool v) override { log += fmt::format("{}={} ", key, v); }
+	void value(std::string_view key, std::string_view v) override { log += fmt::format("{}='{}' ", key, v); }
+	void null(std::string_view key) override { log += fmt::format("{}=null ", key); }
+	void open_object(std::string_view key) override { log += fmt::format("{}{{ ", key); }
+	void close_object() override { log += "} "; }
+	void open_array(std::string_view key) override { log += fmt::format("{}[ ", key); }
+	void close_array() override { log += "] "; }
+};
+
 } // namespace
+
+TEST_CASE("JSON into a sink: the same calls, typed, and no text")
+{
+	Recorder sink;
+	Printer out(sink);
+
+	sample_into(out);
+	CHECK(out.take().empty());
+	CHECK(sink.log == "[ { mtu=s1500 only_json=true flags[ ='UP' ='LOWER_UP' ] empty{ } none=null "
+			  "name='a\"b\\c\n' } ] ");
+}
 
 TEST_CASE("text form")
 {

@@ -38,7 +38,7 @@ template <Plain T> static std::optional<T> get_prefix(const Attrs &attrs, std::u
 
 // A nest of u64 counters, attribute type = reason + 1; the kernel may pad
 // with type 0 (IFLA_VMUX_XSTATS_UNSPEC) to align them.
-static std::optional<DropCounters> parse_drops(const Attrs &xstats, std::uint16_t type)
+std::optional<DropCounters> parse_drop_counters(const Attrs &xstats, std::uint16_t type)
 {
 	const Bytes *nest = xstats.find(type);
 
@@ -60,8 +60,8 @@ static void parse_linkinfo(LinkInfo &link, const Bytes &nest)
 		link.info_data = Attrs::decode(*data);
 	if (const Bytes *xstats = info.find(IFLA_INFO_XSTATS)) {
 		Attrs nests = Attrs::decode(*xstats);
-		link.dev_drops = parse_drops(nests, IFLA_VMUX_XSTATS_DEV);
-		link.port_drops = parse_drops(nests, IFLA_VMUX_XSTATS_PORT);
+		link.dev_drops = parse_drop_counters(nests, IFLA_VMUX_XSTATS_DEV);
+		link.port_drops = parse_drop_counters(nests, IFLA_VMUX_XSTATS_PORT);
 	}
 }
 

@@ -24,6 +24,8 @@ namespace vmux {
 // IFLA_INFO_XSTATS of a vmux device: drops by enum vmux_drop_reason.
 using DropCounters = std::array<std::uint64_t, VMUX_DROP_MAX + 1>;
 std::string_view drop_reason_name(std::size_t reason);
+// One nest of IFLA_INFO_XSTATS (IFLA_VMUX_XSTATS_DEV or _PORT), decoded.
+std::optional<DropCounters> parse_drop_counters(const Attrs &xstats, std::uint16_t type);
 
 struct LinkInfo {
 	bool deleted = false;		// RTM_DELLINK notification

@@ -17,7 +17,9 @@ void Printer::append(fmt::string_view format, fmt::format_args args)
 void Printer::null(Out out, std::string_view key, std::string_view text)
 {
 	if (json_) {
-		if (out != Out::text) {
+		if (out != Out::text && sink_) {
+			sink_->null(key);
+		} else if (out != Out::text) {
 			if (!key.empty())
 				json_name(key);
 			json_separator();
@@ -120,6 +122,10 @@ void Printer::open_object(std::string_view key)
 {
 	if (!json_)
 		return;
+	if (sink_) {
+		sink_->open_object(key);
+		return;
+	}
 	if (!key.empty())
 		json_name(key);
 	json_begin('{');
@@ -127,7 +133,9 @@ void Printer::open_object(std::string_view key)
 
 void Printer::close_object()
 {
-	if (json_)
+	if (sink_)
+		sink_->close_object();
+	else if (json_)
 		json_end('}');
 }
 
@@ -135,6 +143,10 @@ void Printer::open_array(std::string_view key, std::string_view text)
 {
 	if (!json_) {
 		buf_ += text;
+		return;
+	}
+	if (sink_) {
+		sink_->open_array(key);
 		return;
 	}
 	if (!key.empty())
@@ -148,6 +160,10 @@ void Printer::close_array(std::string_view text)
 {
 	if (!json_) {
 		buf_ += text;
+		return;
+	}
+	if (sink_) {
+		sink_->close_array();
 		return;
 	}
 	if (pretty_ && sep_ != '\0')

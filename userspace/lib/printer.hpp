@@ -25,12 +25,33 @@ enum class Out {
 	text,	// PRINT_FP
 };
 
+// Where a Printer's JSON goes instead of its own buffer: for the iproute2
+// plugins, ip's JSON writer (its print_*() with PRINT_JSON). An empty key
+// is an array element.
+class JsonSink {
+public:
+	virtual void value(std::string_view key, std::int64_t v) = 0;
+	virtual void value(std::string_view key, std::uint64_t v) = 0;
+	virtual void value(std::string_view key, bool v) = 0;
+	virtual void value(std::string_view key, std::string_view v) = 0;
+	virtual void null(std::string_view key) = 0;
+	virtual void open_object(std::string_view key) = 0;
+	virtual void close_object() = 0;
+	virtual void open_array(std::string_view key) = 0;
+	virtual void close_array() = 0;
+
+protected:
+	~JsonSink() = default;
+};
+
 // iproute2's color attributes (lib/color.c), for text output.
 enum class Color { none, ifname, mac, operstate_up, operstate_down };
 
 class Printer {
 public:
 	explicit Printer(bool json, bool pretty = false) : json_(json), pretty_(pretty) {}
+	// JSON into sink, which must outlive the printer.
+	explicit Printer(JsonSink &sink) : json_(true), pretty_(false), sink_(&sink) {}
 
 	bool json() const { return json_; }
 	// ip -color: text values of a Color are wrapped in its escape codes;
@@ -82,6 +103,19 @@ public:
 private:
 	template <typename T> void json_value(std::string_view key, T &&value)
 	{
+		using V = std::remove_cvref_t<T>;
+
+		if (sink_) {
+			if constexpr (std::same_as<V, bool>)
+				sink_->value(key, value);
+			else if constexpr (std::signed_integral<V>)
+				sink_->value(key, static_cast<std::int64_t>(value));
+			else if constexpr (std::unsigned_integral<V>)
+				sink_->value(key, static_cast<std::uint64_t>(value));
+			else
+				sink_->value(key, std::string_view(value));
+			return;
+		}
 		if (!key.empty())
 			json_name(key);
 		json_separator();
@@ -113,6 +147,7 @@ private:
 	bool pretty_;
 	int depth_ = 0;
 	int color_ = 0;		// 0 off, 1 light palette, 2 dark
+	JsonSink *sink_ = nullptr;
 	char sep_ = '\0';	// json_writer's pending separator
 };
 
