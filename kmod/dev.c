@@ -83,8 +83,7 @@ static size_t vmux_get_xstats_size(const struct net_device *dev)
 	return 2 * vmux_drops_size();
 }
 
-static int vmux_fill_drops(struct sk_buff *skb, int type,
-			   unsigned long __percpu *drops)
+int vmux_fill_drops(struct sk_buff *skb, int type, unsigned long __percpu *drops)
 {
 	struct nlattr *nest = nla_nest_start(skb, type);
 	int r;

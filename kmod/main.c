@@ -5,6 +5,7 @@
  */
 #include <linux/module.h>
 #include <linux/netdevice.h>
+#include <net/genetlink.h>
 #include <net/rtnetlink.h>
 
 #include "vmux.h"
@@ -42,6 +43,10 @@ static int __init vmux_init(void)
 		if (err)
 			goto unwind;
 	}
+	/* Last: the family lists the ports the kinds make. */
+	err = vmux_genl_init();
+	if (err)
+		goto unwind;
 	pr_info("version " VMUX_VERSION "\n");
 	return 0;
 
@@ -55,6 +60,7 @@ port_exit:
 
 static void __exit vmux_exit(void)
 {
+	vmux_genl_exit();
 	/* Deletes every child in every netns; the last one frees its port. */
 	vmux_unregister_kinds(__VMUX_T_MAX);
 	vmux_ipvlan_exit();
@@ -72,3 +78,4 @@ MODULE_VERSION(VMUX_VERSION);
 MODULE_ALIAS_RTNL_LINK(VMUX_KIND_VLAN);
 MODULE_ALIAS_RTNL_LINK(VMUX_KIND_MACVLAN);
 MODULE_ALIAS_RTNL_LINK(VMUX_KIND_IPVLAN);
+MODULE_ALIAS_GENL_FAMILY(VMUX_GENL_NAME);

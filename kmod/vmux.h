@@ -218,6 +218,12 @@ enum vmux_cap_op {
 bool vmux_is_port(const struct net_device *dev);
 struct vmux_port *vmux_port_rtnl(const struct net_device *dev);
 int vmux_lower_check(struct net_device *lower, struct netlink_ext_ack *extack);
+/* genl.c: the "vmux" generic netlink family */
+int vmux_genl_init(void);
+void vmux_genl_exit(void);
+/* dev.c: a nest of per-reason drop counters (IFLA_VMUX_XSTATS_*) */
+int vmux_fill_drops(struct sk_buff *skb, int type, unsigned long __percpu *drops);
+
 struct vmux_port *vmux_port_get(struct net_device *lower,
 				struct netlink_ext_ack *extack);
 void vmux_port_put_unused(struct vmux_port *port);

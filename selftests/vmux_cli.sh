@@ -14,7 +14,7 @@
 source "$(dirname "$0")/lib.sh"
 
 ALL_TESTS="
-	cli_netns cli_link_netns cli_batch cli_monitor cli_port_show
+	cli_netns cli_link_netns cli_batch cli_monitor cli_port_show cli_port_show_netns
 	cli_drop_no_child cli_drop_child_down cli_drop_source_filter
 	cli_drop_mode cli_drop_bc_queue_full cli_drop_tx
 	cli_json_equals_ip cli_generic_equals_ip cli_usage_errors cli_show_habits
@@ -176,6 +176,53 @@ cli_port_show()
 	vm "$A" port show | grep -q "v10"
 	check_err $? "text port show lacks v10"
 	log_test "port show: children by kind with their demux keys, counters"
+}
+
+# A container host: the children sit in other namespaces. port show in
+# the lower's netns lists them all, with their netns ids, to whoever has
+# CAP_NET_ADMIN over those namespaces; an unprivileged user sees the
+# children of its own netns and a count of the others.
+cli_port_show_netns()
+{
+	local C D out idc idd
+
+	RET=0
+	setup_ns A C D
+	require_module dummy
+	ip -n "$A" link add d0 type dummy
+	vm "$A" link add link d0 name v10 type vlan id 10 &&
+	vm "$A" link add link d0 name m1 netns "$C" address 02:00:00:00:00:41 type macvlan &&
+	vm "$A" link add link d0 name i1 netns "$D" type ipvlan mode l2 &&
+	ip -n "$D" addr add 192.0.2.9/24 dev i1 &&
+	ip -n "$D" link set i1 up
+	check_err $? "setup"
+	out=$(vm "$A" -j port show dev d0)
+	check_err $? "port show: $out"
+	idc=$(ip -n "$A" -j netns list-id | jq --arg n "$C" '.[] | select(.name == $n) | .nsid')
+	idd=$(ip -n "$A" -j netns list-id | jq --arg n "$D" '.[] | select(.name == $n) | .nsid')
+	jq -e --argjson c "${idc:-null}" --argjson d "${idd:-null}" '.[0].devices as $devs |
+		($devs | map(.ifname)) == ["v10","m1","i1"] and
+		($devs[0].netnsid == null) and
+		($devs[1] | .netnsid == $c and .address == "02:00:00:00:00:41") and
+		($devs[2] | .netnsid == $d and (.addresses | index("192.0.2.9")) != null and .mode == "l2") and
+		(.[0].hidden == null)' <<<"$out" >/dev/null
+	check_err $? "root: $out (ids $idc $idd)"
+	vm "$A" port show dev d0 | grep -q "m1 netnsid $idc address 02:00:00:00:00:41"
+	check_err $? "text: $(vm "$A" port show dev d0)"
+
+	# Unprivileged in $A: no CAP_NET_ADMIN over $C and $D.
+	out=$(ip netns exec "$A" setpriv --reuid=65534 --regid=65534 --clear-groups \
+		"$VMUX" -j port show dev d0)
+	check_err $? "unprivileged port show: $out"
+	jq -e '(.[0].devices | map(.ifname)) == ["v10"] and .[0].hidden == 2' <<<"$out" >/dev/null
+	check_err $? "unprivileged: $out"
+	ip netns exec "$A" setpriv --reuid=65534 --regid=65534 --clear-groups "$VMUX" port show |
+		grep -q "2 more in namespaces this user may not see"
+	check_err $? "unprivileged, text"
+	out=$(vm "$A" port show dev lo 2>&1)
+	[[ $? == 1 && $out == 'Device "lo" is no vmux port.' ]]
+	check_err $? "port show dev lo: $out"
+	log_test "port show: children in every netns, as far as the caller may see"
 }
 
 # arp_burst DEV N: N broadcast ARP requests for 198.51.100.1 from the peer's DEV.

@@ -32,7 +32,7 @@ check 0 stdout "Usage: vmux [ OPTIONS ] OBJECT" --help
 check 0 stdout "vmux link delete" link help
 check 0 stdout "VLANID := 0-4094" link help vlan
 check 0 stdout "MODE := { l2 | l3 | l3s }  (default: l3)" link help vmux_ipvlan
-check 0 stdout "Usage: vmux link add [ link DEVICE ] [ name ] NAME" link add help
+check 0 stdout "Usage: vmux link add [ link DEVICE ] [ [ name ] NAME ]" link add help
 check 0 stdout "[ numtxqueues QUEUE_COUNT ]" link add help
 check 0 stdout "Usage: vmux link set { DEVICE | dev DEVICE }" link set help
 check 0 stdout "[ nomaster ]" link set help

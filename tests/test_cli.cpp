@@ -10,6 +10,7 @@
 #include <linux/vmux.h>
 
 #include "commands.hpp"
+#include "helpers.hpp"
 #include "kinds/kind.hpp"
 #include "port_show.hpp"
 #include "print_link.hpp"
@@ -120,6 +121,63 @@ TEST_CASE("port show: JSON of one port")
 	      "\n");
 	Printer none(true);
 	CHECK_FALSE(print_ports(none, sample_ports(), "eth9"));
+}
+
+// A reply of the "vmux" family (family id 0x1a here), as the kernel sends it.
+static Bytes port_reply(const Bytes &attrs)
+{
+	return test::nlmsg(0x1a, NLM_F_MULTI,
+			   test::cat({{VMUX_CMD_GET_PORT, VMUX_GENL_VERSION, 0, 0}, attrs}));
+}
+
+TEST_CASE("port show: children in other namespaces and the hidden count, from the family")
+{
+	using namespace test;
+	Bytes drops;
+	for (std::uint16_t reason = 0; reason <= VMUX_DROP_MAX; reason++)
+		drops = cat({drops, nla(reason + 1, le64(reason))});
+	const Bytes macvlan = port_reply(cat({
+		nla(VMUX_A_PORT_IFINDEX, le32(2)), nla(VMUX_A_PORT_DROPS, drops),
+		nla(VMUX_A_CHILD_IFINDEX, le32(4)), nla(VMUX_A_CHILD_IFNAME, str("m1")),
+		nla(VMUX_A_CHILD_KIND, str("vmux_macvlan")), nla(VMUX_A_CHILD_NETNSID, le32(3)),
+		nla(VMUX_A_CHILD_FLAGS, le32(IFF_UP)),
+		nla(VMUX_A_CHILD_ADDRESS, {2, 0, 0, 0, 0, 0x41}),
+		nla(VMUX_A_CHILD_DATA, nla(IFLA_VMUX_MACVLAN_MODE, le32(VMUX_MACVLAN_MODE_VEPA)))}));
+	const Bytes ipvlan = port_reply(cat({
+		nla(VMUX_A_PORT_IFINDEX, le32(2)), nla(VMUX_A_CHILD_IFINDEX, le32(9)),
+		nla(VMUX_A_CHILD_IFNAME, str("i1")), nla(VMUX_A_CHILD_KIND, str("vmux_ipvlan")),
+		nla(VMUX_A_CHILD_DATA, cat({nla(IFLA_VMUX_IPVLAN_MODE, le16(VMUX_IPVLAN_MODE_L3)),
+					    nla(IFLA_VMUX_IPVLAN_FLAGS, le16(0))})),
+		nla(VMUX_A_CHILD_ADDRS, cat({nla(VMUX_A_ADDR_IN, {192, 0, 2, 9}),
+					     nla(VMUX_A_ADDR_IN6, {0x20, 1, 0xd, 0xb8, 0, 0, 0, 0, 0,
+								   0, 0, 0, 0, 0, 0, 9})}))}));
+	const Bytes hidden = port_reply(cat({nla(VMUX_A_PORT_IFINDEX, le32(2)),
+					     nla(VMUX_A_PORT_HIDDEN, le32(2))}));
+	PortSnapshot snap = sample_ports();
+
+	snap.ports.emplace();
+	for (const Bytes *reply : {&ipvlan, &macvlan, &hidden}) {
+		auto port = parse_port_reply(*reinterpret_cast<const nlmsghdr *>(reply->data()), 0x1a);
+		REQUIRE(port);
+		snap.ports->push_back(std::move(*port));
+	}
+	CHECK_FALSE(parse_port_reply(*reinterpret_cast<const nlmsghdr *>(hidden.data()), 0x1b));
+
+	Printer out(false);
+	CHECK(print_ports(out, snap, ""));
+	// eth0's children come from the family only; v20's port is elsewhere.
+	CHECK(out.take() ==
+	      "2: eth0:\n"
+	      "    drops: no_child 0 child_down 1 bc_queue_full 2 source_filter 3 mode 4 nomem 5 tx 6\n"
+	      "    vmux_macvlan 4: m1 netnsid 3 address 02:00:00:00:00:41 mode vepa \n"
+	      "    vmux_ipvlan 9: i1 addresses 192.0.2.9 2001:db8::9  mode l3 bridge \n"
+	      "    2 more in namespaces this user may not see\n"
+	      "5: if5: link-netnsid 1\n"
+	      "    vmux_vlan 11: v20 protocol 802.1Q id 10 \n");
+	Printer json(true);
+	CHECK(print_ports(json, snap, "eth0"));
+	CHECK(json.take().ends_with(R"("mode":"l3","bridge":true}],"hidden":2}])"
+				    "\n"));
 }
 
 TEST_CASE("monitor lines carry [NEW] and [DEL]")

@@ -20,6 +20,13 @@ Netlink &Context::netlink()
 	return *netlink_;
 }
 
+Netlink &Context::genl()
+{
+	if (!genl_)
+		genl_.emplace(NETLINK_GENERIC);
+	return *genl_;
+}
+
 Printer Context::printer() const
 {
 	Printer out(opts.json, opts.pretty);

@@ -35,6 +35,8 @@ public:
 	// Opened on first use, then shared by every command (one socket for a
 	// whole batch).
 	Netlink &netlink();
+	// A NETLINK_GENERIC socket, for the "vmux" family; opened on first use.
+	Netlink &genl();
 	// Text or JSON as the options say, coloured if -color applies.
 	Printer printer() const;
 
@@ -52,6 +54,7 @@ public:
 
 private:
 	std::optional<Netlink> netlink_;
+	std::optional<Netlink> genl_;
 	std::map<std::string, int, std::less<>> ifindexes_;
 };
 

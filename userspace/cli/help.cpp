@@ -3,7 +3,7 @@
 // vmux help; vmux link help [ KIND ]. The kinds' parts come from their
 // option tables.
 
-#include <ranges>
+#include <algorithm>
 #include <string_view>
 
 #include <fmt/format.h>
@@ -47,7 +47,7 @@ static std::string type_line()
 
 static std::string add_synopsis()
 {
-	return fmt::format("vmux link add [ link DEVICE ] [ name ] NAME\n{}\t\ttype TYPE [ ARGS ]\n",
+	return fmt::format("vmux link add [ link DEVICE ] [ [ name ] NAME ]\n{}\t\ttype TYPE [ ARGS ]\n",
 			   link_options_usage(LinkRequest::Op::add));
 }
 
@@ -90,10 +90,13 @@ std::string link_usage_text()
 	std::string grammar = link_options_grammar(LinkRequest::Op::add);
 
 	// The set-only VALUEs after the ones add takes too.
-	for (std::string_view line : std::views::split(link_options_grammar(LinkRequest::Op::set), '\n') |
-			std::views::transform([](auto r) { return std::string_view(r.begin(), r.end()); }))
-		if (!line.empty() && grammar.find(line) == std::string::npos)
+	const std::string set = link_options_grammar(LinkRequest::Op::set);
+	for (std::size_t at = 0, end; at < set.size(); at = end + 1) {
+		end = std::min(set.find('\n', at), set.size());
+		std::string_view line = std::string_view(set).substr(at, end - at);
+		if (grammar.find(line) == std::string::npos)
 			grammar += fmt::format("{}\n", line);
+	}
 	return fmt::format("Usage: {}\n\t{}\n\t{}\n\t{}\n\tvmux link help [ TYPE ]\n\n{}{}",
 			   add_synopsis(), set_synopsis(), del_synopsis, show_synopsis, grammar,
 			   type_line());

@@ -59,11 +59,11 @@ static void enable(nl_sock *sk, int option)
 	setsockopt(nl_socket_get_fd(sk), SOL_NETLINK, option, &one, sizeof(one));
 }
 
-Netlink::Netlink() : sock_(nl_socket_alloc()), cb_(nl_cb_alloc(NL_CB_DEFAULT))
+Netlink::Netlink(int protocol) : sock_(nl_socket_alloc()), cb_(nl_cb_alloc(NL_CB_DEFAULT))
 {
 	if (!sock_ || !cb_)
 		throw std::bad_alloc();
-	int err = nl_connect(sock_.get(), NETLINK_ROUTE);
+	int err = nl_connect(sock_.get(), protocol);
 	if (err < 0)
 		throw std::runtime_error(fmt::format("Cannot open netlink socket: {}", nl_geterror(err)));
 	// Our messages say themselves whether they want an ACK.

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 //
-// A NETLINK_ROUTE socket that reports the kernel's extended ACK: every
-// failure comes back as a NetlinkError with errno and message.
+// A netlink socket (NETLINK_ROUTE, or NETLINK_GENERIC for the "vmux"
+// family) that reports the kernel's extended ACK: every failure comes back
+// as a NetlinkError with errno and message.
 
 #pragma once
 
@@ -20,7 +21,7 @@ using MessageHandler = std::function<void(const nlmsghdr &)>;
 class Netlink {
 public:
 	// Opens and connects the socket in the caller's current netns.
-	Netlink();
+	explicit Netlink(int protocol = NETLINK_ROUTE);
 
 	// Send a request that carries NLM_F_ACK; on_reply (if any) sees every
 	// reply before the ACK. Returns the kernel's warning, if it sent one

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
 /*
  * vmux netlink ABI: IFLA_INFO_DATA attributes of the link kinds
- * "vmux_vlan", "vmux_macvlan" and "vmux_ipvlan", and the IFLA_INFO_XSTATS
- * drop counters every vmux device reports.
+ * "vmux_vlan", "vmux_macvlan" and "vmux_ipvlan", the IFLA_INFO_XSTATS
+ * drop counters every vmux device reports, and the "vmux" generic netlink
+ * family that lists a port's children across namespaces.
  *
  * Attribute numbers and value encodings are those of the in-kernel
  * IFLA_VLAN_*, IFLA_MACVLAN_* and IFLA_IPVLAN_* (include/uapi/linux/if_link.h),
@@ -156,5 +157,50 @@ enum {
 	__IFLA_VMUX_XSTATS_MAX,
 };
 #define IFLA_VMUX_XSTATS_MAX (__IFLA_VMUX_XSTATS_MAX - 1)
+
+/* ---- generic netlink family "vmux" ----------------------------------- */
+
+/*
+ * VMUX_CMD_GET_PORT, a dump: request VMUX_A_PORT_IFINDEX, a lower device
+ * of the requester's netns, or nothing for every port of that netns (no
+ * privilege needed). One reply per child of the port(s), whatever netns
+ * the child is in, in the order they were created. A child in another netns than the requester's is listed
+ * only if the requester has CAP_NET_ADMIN over that netns (as for
+ * RTM_GETLINK with IFLA_TARGET_NETNSID); the others are left out and
+ * counted in VMUX_A_PORT_HIDDEN of a last reply without VMUX_A_CHILD_*.
+ * Errors: ENODEV (no such device), ENOENT (no vmux port on it), with an
+ * extack message.
+ */
+#define VMUX_GENL_NAME		"vmux"
+#define VMUX_GENL_VERSION	1
+
+enum {
+	VMUX_CMD_UNSPEC,
+	VMUX_CMD_GET_PORT,
+	__VMUX_CMD_MAX,
+};
+#define VMUX_CMD_MAX (__VMUX_CMD_MAX - 1)
+
+enum {
+	VMUX_A_UNSPEC,
+	VMUX_A_PORT_IFINDEX,	/* u32: the lower, in the requester's netns */
+	VMUX_A_PORT_DROPS,	/* nest: u64 per reason, as IFLA_VMUX_XSTATS_PORT */
+	VMUX_A_PORT_HIDDEN,	/* u32: children left out (last reply only) */
+	VMUX_A_CHILD_IFINDEX,	/* u32: in the child's netns */
+	VMUX_A_CHILD_IFNAME,	/* string */
+	VMUX_A_CHILD_KIND,	/* string: VMUX_KIND_* */
+	VMUX_A_CHILD_NETNSID,	/* s32: the child's netns as the requester's
+				 * netns knows it; absent: the same netns */
+	VMUX_A_CHILD_FLAGS,	/* u32: IFF_* as RTM_GETLINK's ifi_flags */
+	VMUX_A_CHILD_ADDRESS,	/* binary: MAC address */
+	VMUX_A_CHILD_DATA,	/* nest: the kind's IFLA_INFO_DATA */
+	VMUX_A_CHILD_ADDRS,	/* nest of VMUX_A_ADDR_IN/_IN6: an ipvlan's
+				 * addresses, as its port demuxes them */
+	VMUX_A_ADDR_IN,		/* 4 bytes: IPv4 address */
+	VMUX_A_ADDR_IN6,	/* 16 bytes: IPv6 address */
+	VMUX_A_PAD,
+	__VMUX_A_MAX,
+};
+#define VMUX_A_MAX (__VMUX_A_MAX - 1)
 
 #endif /* _UAPI_LINUX_VMUX_H */
