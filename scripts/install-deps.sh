@@ -29,6 +29,8 @@ pkgs=(
 	# build: module and userspace (with gcc, and clang as CI does)
 	build-essential cmake pkg-config clang
 	libnl-3-dev libnl-route-3-dev libmnl-dev libfmt-dev catch2
+	libbpf-dev	# "link set DEV xdp object FILE", as ip loads it
+	binutils	# readelf: the build-id the ip plugins are bound to
 	linux-image-amd64 linux-headers-amd64 kmod	# 6.1; 6.12: see below
 	dkms linux-headers-cloud-amd64 linux-headers-rt-amd64	# scripts/dkms-check.sh
 	# the VM harness (selftests/vm/run): QEMU, a static busybox initramfs

@@ -18,7 +18,7 @@ ALL_TESTS="
 	cli_drop_no_child cli_drop_child_down cli_drop_source_filter
 	cli_drop_mode cli_drop_bc_queue_full cli_drop_tx
 	cli_json_equals_ip cli_generic_equals_ip cli_usage_errors cli_show_habits
-	cli_man_examples cli_iproute2_plugins cli_batch_names cli_batch_4094
+	cli_man_examples cli_iproute2_plugins cli_xdp_vrf cli_batch_names cli_batch_4094
 "
 
 # assert_delta WHAT EXPECTED BEFORE AFTER
@@ -456,18 +456,19 @@ generic_same()
 	[[ $(generic_json "$1" ours "$2") == "$(generic_json "$1" theirs "$2")" ]]
 }
 
-# same_outcome WHAT CMD-OURS CMD-THEIRS: both succeed, or both fail with
-# exit status 2 and the same message.
+# same_outcome WHAT CMD-OURS CMD-THEIRS [STATUS]: both succeed, or both fail
+# with the same exit status and message; STATUS: the exit status both must
+# have.
 same_outcome()
 {
-	local what=$1 ours theirs rc_ours rc_theirs
+	local what=$1 want=${4:-} ours theirs rc_ours rc_theirs
 
 	ours=$(eval "$2" 2>&1)
 	rc_ours=$?
 	theirs=$(eval "$3" 2>&1)
 	rc_theirs=$?
-	[[ $rc_ours == "$rc_theirs" && $ours == "$theirs" ]]
-	check_err $? "$what: vmux exited $rc_ours ($ours), ip $rc_theirs ($theirs)"
+	[[ $rc_ours == "$rc_theirs" && $ours == "$theirs" && ( -z $want || $rc_ours == "$want" ) ]]
+	check_err $? "$what: vmux exited $rc_ours ($ours), ip $rc_theirs ($theirs)${want:+, expected $want}"
 }
 
 # Every generic keyword of ip-link(8) through vmux on a vmux_macvlan and
@@ -697,6 +698,95 @@ ip:   $theirs"
 	IP_LIB_DIR=$lib "$ipx" -n "$A" -d link show dev p0 2>/dev/null | grep -q '^    vmux_vlan '
 	check_err $? "another ip cannot show p0"
 	log_test "stock ip with the plugins: every kind option, as vmux; another ip unharmed"
+}
+
+# xdp*: an ELF object loaded through libbpf as ip loads it, shown as ip
+# shows it, replaced only with -force, detached with off, and dropping
+# what it should on a vmux_macvlan; vrf: master, for a VRF only.
+cli_xdp_vrf()
+{
+	local dir out theirs C
+
+	RET=0
+	hosts_setup -i quiet_ns
+	# m1 in a netns of its own: in the lower's, the lower would answer
+	# for m1's address itself (ARP flux) and the frames bypass m1.
+	setup_ns C
+	require_module vrf
+	dir=$(mktemp -d)
+	defer rm -rf "$dir"
+	cat >"$dir/drop.c" <<-EOF
+		#include <linux/bpf.h>
+		__attribute__((section("xdp"), used)) int xdp_drop_all(struct xdp_md *ctx)
+		{
+			return XDP_DROP;
+		}
+		char _license[] __attribute__((section("license"), used)) = "GPL";
+	EOF
+	clang -O2 -target bpf -I/usr/include/x86_64-linux-gnu -c "$dir/drop.c" -o "$dir/drop.o"
+	check_err $? "clang -target bpf"
+
+	vm "$A" link add link "$NA" name m1 netns "$C" type macvlan mode bridge &&
+	ip -n "$C" addr add 192.0.2.51/24 dev m1 && ip -n "$C" link set m1 up &&
+	ip -n "$B" addr add 192.0.2.52/24 dev "$NB" && ip -n "$B" link set "$NB" up
+	check_err $? "setup"
+	slowwait 10 ip netns exec "$B" ping -c 1 -W 1 192.0.2.51 >/dev/null
+	check_err $? "no ping before XDP"
+
+	vm "$C" link set m1 xdpgeneric object "$dir/drop.o" section xdp
+	check_err $? "xdpgeneric object"
+	for opts in "" "-d" "-j" "-d -j"; do
+		# shellcheck disable=SC2086
+		out=$(vm "$C" $opts link show dev m1)
+		# shellcheck disable=SC2086
+		theirs=$(ip -n "$C" $opts link show dev m1)
+		# Without the plugins ip prints no kind data.
+		if [[ $opts == *-j* ]]; then
+			out=$(jq -c 'map(del(.linkinfo))' <<<"$out")
+			theirs=$(jq -c 'map(del(.linkinfo))' <<<"$theirs")
+		else
+			out=${out/ mode bridge bcqueuelen 1000 usedbcqueuelen 1000/}
+		fi
+		# The lower's netns by name, as ip gives it.
+		[[ $opts == *-j* || $out == *" link-netns $A"* ]]
+		check_err $? "no link-netns $A: $out"
+		[[ $out == "$theirs" && $out == *xdp_drop_all* ]]
+		check_err $? "show $opts:
+vmux: $out
+ip:   $theirs"
+	done
+	ip netns exec "$B" ping -c 1 -W 1 192.0.2.51 >/dev/null
+	check_fail $? "ping through XDP_DROP"
+
+	same_outcome "replace without -force" "vm $C link set m1 xdpgeneric object $dir/drop.o sec xdp" \
+		"ip -n $C link set m1 xdpgeneric object $dir/drop.o sec xdp" 2
+	vm "$C" -force link set m1 xdpgeneric object "$dir/drop.o" section xdp
+	check_err $? "replace with -force"
+	vm "$C" link set m1 xdpgeneric off
+	check_err $? "xdpgeneric off"
+	vm "$C" -j link show dev m1 | jq -e '.[0].xdp == null' >/dev/null
+	check_err $? "still attached"
+	slowwait 10 ip netns exec "$B" ping -c 1 -W 1 192.0.2.51 >/dev/null
+	check_err $? "no ping after xdp off"
+	# No native XDP on a vmux device: xdpdrv is refused as ip sees it refused.
+	same_outcome "xdpdrv" "vm $C link set m1 xdpdrv object $dir/drop.o section xdp" \
+		"ip -n $C link set m1 xdpdrv object $dir/drop.o section xdp" 2
+	out=$(vm "$C" link set m1 xdpgeneric object "$dir/drop.o" 2>&1)
+	[[ $? == 1 && $out == "No section \"prog\" in BPF object \"$dir/drop.o\"" ]]
+	check_err $? "the default section, prog: $out"
+	out=$(vm "$C" link set m1 xdp object "$dir/nosuch.o" 2>&1)
+	[[ $? == 1 && $out == *'Cannot open BPF object'*nosuch.o* ]]
+	check_err $? "missing object: $out"
+
+	ip -n "$C" link add vrf0 type vrf table 10 &&
+	vm "$C" link set m1 vrf vrf0
+	check_err $? "vrf vrf0"
+	[[ $(ip -n "$C" -j link show dev m1 | jq -r '.[0].master') == vrf0 ]]
+	check_err $? "m1 not in vrf0"
+	out=$(vm "$C" link set m1 vrf lo 2>&1)
+	[[ $? == 1 && $out == 'Error: argument "lo" is wrong: Not a valid VRF name' ]]
+	check_err $? "vrf on a non-VRF: $out"
+	log_test "xdp object/off/-force and vrf, as ip"
 }
 
 # A batch remembers the devices it looked up (as ip -batch does): renames

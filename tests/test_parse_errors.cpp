@@ -5,6 +5,7 @@
 #include "catch.hpp"
 
 #include <fmt/format.h>
+#include <linux/if_link.h>
 
 #include "helpers.hpp"
 #include "kinds/kind.hpp"
@@ -82,6 +83,14 @@ const Case cases[] = {
 	{Op::add, {"link", "eth0", "x", "link-netns", "red", "link-netnsid", "3", "type", "vlan"},
 	 "Error: duplicate \"link-netns/link-netnsid\": \"3\" is the second value."},
 	{Op::set, {"x", "addr", "zz"}, "Error: argument \"zz\" is wrong: invalid lladdr"},
+	{Op::set, {"x", "xdp", "frob"},
+	 "Error: argument \"frob\" is wrong: xdp must be { off | object FILE [ section NAME ] "
+	 "[ verbose ] | pinned FILE }"},
+	{Op::set, {"x", "xdp", "off", "xdpgeneric", "off"},
+	 "Error: duplicate \"xdp\": \"off\" is the second value."},
+	{Op::set, {"x", "xdp", "object"}, "Command line is not complete. Try option \"help\""},
+	{Op::add, {"link", "eth0", "x", "xdp", "off", "type", "vlan"},
+	 "Error: argument \"xdp\" is wrong: not an option of \"link add\""},
 	{Op::set, {"x", "carrier", "on", "numtxqueues", "2"},
 	 "Error: argument \"numtxqueues\" is wrong: not an option of \"link set\""},
 	{Op::set, {"v10", "link", "eth0"}, "Error: argument \"link\" is wrong: not an option of \"link set\""},
@@ -160,6 +169,28 @@ TEST_CASE("help where a keyword is due prints the command's usage, as ip")
 	test::Line line({"x", "type", "vlan", "help"});
 	Args args = line.args();
 	CHECK_THROWS_WITH(parse_link_args(Op::set, args), kind_help(kind_named("vlan")));
+}
+
+TEST_CASE("xdp: mode, object, section, verbose, and the generic keywords after it")
+{
+	test::Line line({"x", "xdpgeneric", "obj", "f.o", "sec", "prog", "verbose", "mtu", "1400"});
+	Args args = line.args();
+	LinkArgs p = parse_link_args(Op::set, args);
+
+	REQUIRE(p.xdp);
+	CHECK(p.xdp->flags == XDP_FLAGS_SKB_MODE);
+	CHECK_FALSE(p.xdp->off);
+	CHECK(p.xdp->object == "f.o");
+	CHECK(p.xdp->section == "prog");
+	CHECK(p.xdp->verbose);
+	CHECK(p.req.has_mtu());
+
+	test::Line off({"x", "xdpoffload", "none"});
+	Args off_args = off.args();
+	LinkArgs q = parse_link_args(Op::set, off_args);
+	REQUIRE(q.xdp);
+	CHECK(q.xdp->off);
+	CHECK(q.xdp->flags == XDP_FLAGS_HW_MODE);
 }
 
 TEST_CASE("on set, id and protocol are sent: the kernel refuses a change")

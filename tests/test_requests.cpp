@@ -15,6 +15,7 @@
 #include "kinds/kind.hpp"
 #include "link_args.hpp"
 #include "netns.hpp"
+#include "xdp.hpp"
 
 using namespace vmux;
 using namespace test;
@@ -208,6 +209,14 @@ TEST_CASE("link set: index with a move is IFLA_NEW_IFINDEX")
 
 	CHECK(hex(request(Op::set, {"v10", "netns", "1234", "index", "9"})) ==
 	      hex(nlmsg(RTM_NEWLINK, set_flags, body)));
+}
+
+TEST_CASE("xdp: the IFLA_XDP nest ip sends")
+{
+	CHECK(hex(xdp_request_nest(-1, XDP_FLAGS_SKB_MODE | XDP_FLAGS_UPDATE_IF_NOEXIST)) ==
+	      hex(cat({nla(IFLA_XDP_FD, le32(0xffffffff)),
+		       nla(IFLA_XDP_FLAGS, le32(XDP_FLAGS_SKB_MODE | XDP_FLAGS_UPDATE_IF_NOEXIST))})));
+	CHECK(hex(xdp_request_nest(7, 0)) == hex(nla(IFLA_XDP_FD, le32(7))));
 }
 
 TEST_CASE("link set: netns by PID")

@@ -220,6 +220,14 @@ TEST_CASE("a lower in another netns shows as @ifN with link-netnsid")
 	      R"("txqlen":1000,"link_type":"ether","address":"52:54:00:12:34:56","broadcast":"ff:ff:ff:ff:ff:ff",)"
 	      R"("link_netnsid":0}])"
 	      "\n");
+	// ip names the netns where one under /var/run/netns has that id.
+	ShowOptions named;
+	named.netns_name = [](std::int32_t id) -> std::optional<std::string> {
+		return id == 0 ? std::optional<std::string>("blue") : std::nullopt;
+	};
+	CHECK(show(link, nullptr, false, named).ends_with(
+		"    link/ether 52:54:00:12:34:56 brd ff:ff:ff:ff:ff:ff link-netns blue\n"));
+	CHECK(show(link, nullptr, true, named).ends_with(R"("link_netnsid":0}])" "\n"));
 }
 
 TEST_CASE("a lower that is down: M-DOWN, no carrier: NO-CARRIER")

@@ -24,6 +24,7 @@ struct Options {
 	bool pretty = false;
 	int stats = 0;
 	bool brief = false;	// -br
+	bool force = false;	// -force: a batch goes on; xdp replaces
 	bool oneline = false;	// -o: a record per line, '\\' for its line breaks
 	ColorMode color = ColorMode::never;
 };

@@ -22,7 +22,9 @@
 #include "commands.hpp"
 #include "context.hpp"
 #include "kinds/kind.hpp"
+#include "link_info.hpp"
 #include "netns.hpp"
+#include "xdp.hpp"
 
 namespace vmux {
 namespace {
@@ -96,6 +98,13 @@ void set_master(const LinkOption &, std::string_view keyword, Args &args, LinkAr
 	once(!p.master.empty() || p.req.attrs().has(IFLA_MASTER), keyword, word);
 	check_ifname("master", word);
 	p.master = word;
+}
+
+// vrf NAME: master, refused unless NAME is a VRF (checked once looked up).
+void set_vrf(const LinkOption &opt, std::string_view keyword, Args &args, LinkArgs &p)
+{
+	set_master(opt, keyword, args, p);
+	p.master_is_vrf = true;
 }
 
 void set_nomaster(const LinkOption &, std::string_view keyword, Args &, LinkArgs &p)
@@ -329,6 +338,41 @@ void set_link_netnsid(const LinkOption &opt, std::string_view keyword, Args &arg
 	opt.row.parse(opt.row, keyword, args, p.req.attrs());
 }
 
+// xdp, xdpgeneric, xdpdrv, xdpoffload { off | none | object FILE
+// [ section NAME ] [ verbose ] | pinned FILE } (ip's xdp_parse()).
+void set_xdp(const LinkOption &opt, std::string_view keyword, Args &args, LinkArgs &p)
+{
+	std::string_view word = args.next();
+	XdpSpec spec;
+
+	once(p.xdp.has_value(), "xdp", word);
+	spec.flags = keyword == "xdpgeneric"   ? XDP_FLAGS_SKB_MODE
+		     : keyword == "xdpdrv"     ? XDP_FLAGS_DRV_MODE
+		     : keyword == "xdpoffload" ? XDP_FLAGS_HW_MODE
+					       : 0;
+	if (word == "off" || word == "none") {
+		spec.off = true;
+	} else if (word == "object" || word == "obj") {
+		spec.object = args.next();
+		while (!args.empty()) {
+			if (args.peek() == "section" || args.peek() == "sec") {
+				args.next();
+				spec.section = args.next();
+			} else if (args.peek() == "verbose" || args.peek() == "verb") {
+				args.next();
+				spec.verbose = true;
+			} else {
+				break;
+			}
+		}
+	} else if (word == "pinned") {
+		spec.pinned = args.next();
+	} else {
+		throw invalid_arg(word, fmt::format("{} must be {}", keyword, opt.row.grammar));
+	}
+	p.xdp = std::move(spec);
+}
+
 // type KIND [ ARGS ]: the rest of the line belongs to the kind. Like ip,
 // no IFLA_INFO_DATA at all when no ARGS follow.
 void set_kind(const LinkOption &, std::string_view, Args &args, LinkArgs &p)
@@ -380,6 +424,17 @@ constexpr LinkOption u32_attr(std::string_view keyword, std::uint16_t attr, std:
 		where, set_attr, false, abbrev};
 }
 
+// The words that may follow xdp, for completion.
+constexpr Choice xdp_words[] = {{"off", 0}, {"object", 0}, {"pinned", 0}};
+
+constexpr LinkOption xdp_row(std::string_view keyword)
+{
+	return {{.keyword = keyword, .attr = IFLA_XDP, .syntax = Syntax::value, .metavar = "XDP",
+		 .choices = xdp_words,
+		 .grammar = "{ off | object FILE [ section NAME ] [ verbose ] | pinned FILE }"},
+		on_set, set_xdp};
+}
+
 // In the order of ip-link(8)'s synopses; aliases follow their keyword.
 constexpr LinkOption options[] = {
 	value_row("link", "DEVICE", on_add, set_lower, true),
@@ -422,6 +477,7 @@ constexpr LinkOption options[] = {
 	  .grammar = "{ 0-4294967295 | NAME of /etc/iproute2/group }", .parse = parse_group},
 	 on_both, set_attr},
 	value_row("master", "DEVICE", on_both, set_master, true),
+	value_row("vrf", "NAME", on_both, set_vrf),
 	{{.keyword = "nomaster", .attr = 0, .syntax = Syntax::keyword}, on_set, set_nomaster, false, true},
 	{{.keyword = "addrgenmode", .attr = IFLA_AF_SPEC, .syntax = Syntax::choice,
 	  .metavar = "ADDRGENMODE", .choices = addrgen_modes, .parse = parse_addrgenmode},
@@ -430,6 +486,10 @@ constexpr LinkOption options[] = {
 	  .choices = link_modes, .parse = parse_choice_attr<std::uint8_t>}, on_both, set_attr},
 	{{.keyword = "state", .attr = IFLA_OPERSTATE, .syntax = Syntax::choice, .metavar = "OPERSTATE",
 	  .choices = oper_states, .parse = parse_operstate}, on_both, set_attr},
+	xdp_row("xdp"),
+	xdp_row("xdpgeneric"),
+	xdp_row("xdpdrv"),
+	xdp_row("xdpoffload"),
 	value_row("netns", "{ PID | NETNSNAME }", on_both, set_netns),
 	value_row("link-netns", "NETNSNAME", on_add, set_link_netns, true),
 	{{.keyword = "link-netnsid", .attr = IFLA_LINK_NETNSID, .syntax = Syntax::value,
@@ -502,12 +562,50 @@ LinkArgs parse_link_args(Op op, Args &args)
 	return p;
 }
 
+// IFLA_INFO_KIND of the device at ifindex, "" if none.
+static std::string kind_of_link(Context &ctx, int ifindex)
+{
+	Message msg(RTM_GETLINK, NLM_F_REQUEST | NLM_F_ACK);
+	ifinfomsg ifi{};
+	std::string kind;
+
+	ifi.ifi_family = AF_UNSPEC;
+	ifi.ifi_index = ifindex;
+	msg.append(ifi);
+	msg.put_value(IFLA_EXT_MASK, std::uint32_t{RTEXT_FILTER_SKIP_STATS});
+	ctx.netlink().request(msg, [&](const nlmsghdr &hdr) {
+		if (auto link = parse_link(hdr))
+			kind = link->kind;
+	});
+	return kind;
+}
+
 LinkRequest resolve_link_args(Context &ctx, LinkArgs &&p)
 {
 	if (!p.dev.empty())
 		p.req.ifindex(ctx.ifindex(p.dev));
-	if (!p.master.empty())
-		p.req.attrs().put_value(IFLA_MASTER, static_cast<std::uint32_t>(ctx.ifindex(p.master)));
+	if (!p.master.empty()) {
+		int master = ctx.ifindex(p.master);
+
+		if (p.master_is_vrf && kind_of_link(ctx, master) != "vrf")
+			throw invalid_arg(p.master, "Not a valid VRF name");
+		p.req.attrs().put_value(IFLA_MASTER, static_cast<std::uint32_t>(master));
+	}
+	if (p.xdp) {
+		const XdpSpec &xdp = *p.xdp;
+		XdpProgram prog;
+
+		if (!xdp.pinned.empty())
+			prog = xdp_load_pinned(xdp.pinned);
+		else if (!xdp.off)
+			prog = xdp_load_object(xdp.object, xdp.section,
+					       xdp.flags & XDP_FLAGS_HW_MODE ? ctx.ifindex(p.dev) : 0,
+					       xdp.verbose);
+		// As ip: replace an attached program only with -force.
+		std::uint32_t flags = xdp.flags | (ctx.opts.force ? 0 : XDP_FLAGS_UPDATE_IF_NOEXIST);
+		p.req.attrs().put_nested(IFLA_XDP, xdp_request_nest(xdp.off ? -1 : prog.fd, flags));
+		p.req.keep_alive(std::move(prog.owner));
+	}
 	if (!p.netns.empty())
 		p.req.netns_fd(open_netns(p.netns));
 	if (p.link_netns.empty()) {

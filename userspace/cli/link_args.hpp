@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -20,6 +21,15 @@ class Context;
 // The command line, understood but not yet looked up: device names and
 // namespaces are resolved by resolve_link_args(), so parsing alone can be
 // tested without devices.
+// xdp { off | object FILE [ section NAME ] [ verbose ] | pinned FILE }, as
+// parsed; loaded by resolve_link_args().
+struct XdpSpec {
+	std::uint32_t flags = 0;	// XDP_FLAGS_SKB_MODE, _DRV_MODE, _HW_MODE
+	bool off = false;
+	std::string object, section, pinned;
+	bool verbose = false;
+};
+
 struct LinkArgs {
 	explicit LinkArgs(LinkRequest::Op op) : op(op), req(op) {}
 
@@ -29,8 +39,10 @@ struct LinkArgs {
 	std::string lower;	// add: "link DEV"
 	std::string netns;	// "netns NAME" (a PID goes straight to req)
 	std::string link_netns;	// add: "link-netns NAME"
-	std::string master;	// "master DEV"
+	std::string master;	// "master DEV" or "vrf NAME"
+	bool master_is_vrf = false;
 	std::uint32_t index = 0; // "index IDX": add's ifi_index, set's IFLA_NEW_IFINDEX
+	std::optional<XdpSpec> xdp;
 };
 
 LinkArgs parse_link_args(LinkRequest::Op op, Args &args);

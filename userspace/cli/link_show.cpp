@@ -5,6 +5,7 @@
 // whatever it is, as `ip link show` does; the filters as ip's.
 
 #include <algorithm>
+#include <map>
 #include <linux/if.h>
 #include <linux/if_link.h>
 #include <unordered_map>
@@ -15,6 +16,7 @@
 #include "kinds/kind.hpp"
 #include "link_args.hpp"
 #include "link_info.hpp"
+#include "netns.hpp"
 #include "print_link.hpp"
 
 namespace vmux {
@@ -102,6 +104,14 @@ int link_show(Context &ctx, Args &args)
 			links.push_back(std::move(*link));
 	for (const LinkInfo &link : links)
 		by_index[link.ifindex] = &link;
+	// ip's get_name_from_nsid(), asked once per id.
+	std::map<std::int32_t, std::optional<std::string>> netns_names;
+	opts.netns_name = [&](std::int32_t nsid) {
+		auto it = netns_names.find(nsid);
+		if (it == netns_names.end())
+			it = netns_names.emplace(nsid, netns_name_of(ctx.netlink(), nsid)).first;
+		return it->second;
+	};
 	opts.ifname = [&](std::uint32_t index) {
 		auto it = by_index.find(static_cast<int>(index));
 		return it != by_index.end() ? it->second->name : fmt::format("if{}", index);

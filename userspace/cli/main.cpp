@@ -63,7 +63,7 @@ constexpr Flag flags[] = {
 	{"-brief", [](Global &g, Args &) { g.opts.brief = true; }},
 	{"-oneline", [](Global &g, Args &) { g.opts.oneline = true; }},
 	{"-color", [](Global &g, Args &) { g.opts.color = ColorMode::always; }},
-	{"-force", [](Global &g, Args &) { g.force = true; }},
+	{"-force", [](Global &g, Args &) { g.force = g.opts.force = true; }},
 };
 
 // Options come before the object, each a word of its own; "--json" is

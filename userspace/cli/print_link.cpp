@@ -10,6 +10,7 @@
 #include <linux/if_arp.h>
 
 #include "args.hpp"
+#include "xdp.hpp"
 #include "kinds/kind.hpp"
 
 namespace vmux {
@@ -123,7 +124,8 @@ std::string link_type_name(unsigned int type)
 	}
 }
 
-void print_addresses(Printer &out, const LinkInfo &link)
+void print_addresses(Printer &out, const LinkInfo &link,
+		     const std::function<std::optional<std::string>(std::int32_t)> &netns_name)
 {
 	out.print(Out::any, "link_type", "    link/{} ", link_type_name(link.type));
 	if (!link.address.empty())
@@ -139,9 +141,14 @@ void print_addresses(Printer &out, const LinkInfo &link)
 	}
 	if (link.link_netnsid) {
 		std::int32_t id = *link.link_netnsid;
+		std::optional<std::string> name;
 
 		out.print(Out::json, "link_netnsid", "", id);
-		if (id >= 0)
+		if (id >= 0 && !out.json() && netns_name)
+			name = netns_name(id);
+		if (name)
+			out.print(Out::text, "", " link-netns {}", *name);
+		else if (id >= 0)
 			out.print(Out::text, "", " link-netnsid {}", id);
 		else
 			out.text(" link-netnsid unknown");
@@ -383,6 +390,97 @@ void print_statistics(Printer &out, const LinkInfo &link, int level)
 	out.close_object();
 }
 
+// bpf_dump_prog_info(): "prog": {"id", "name", "tag", "jited"} and, with
+// details, when it was loaded, by whom, its BTF.
+void print_prog(Printer &out, std::uint32_t id, bool details)
+{
+	out.open_object("prog");
+	out.print(Out::any, "id", "id {} ", id);
+	if (auto info = bpf_prog_info(id)) {
+		out.print(Out::any, "name", "name {} ", info->name);
+		out.print(Out::any, "tag", "tag {} ", info->tag);
+		out.print(Out::json, "jited", "", static_cast<unsigned int>(info->jited));
+		if (info->jited)
+			out.text("jited ");
+		if (details && info->load_time) {
+			out.print(Out::any, "load_time", "load_time {} ", info->load_time);
+			out.print(Out::any, "created_by_uid", "created_by_uid {} ",
+				  info->created_by_uid);
+		}
+		if (details && info->btf_id)
+			out.print(Out::any, "btf_id", "btf_id {} ", info->btf_id);
+	}
+	out.close_object();
+}
+
+// xdp_dump() of ip/iplink_xdp.c. Beside the MTU: the mode in text
+// ("xdpgeneric "), the whole object in JSON. On a line of its own below
+// (text only): "prog/xdp id N name ... tag ... jited".
+void print_xdp(Printer &out, const XdpInfo &xdp, bool prog_line, bool details)
+{
+	static constexpr std::string_view modes[] = {"", "xdp", "xdpgeneric", "xdpoffload",
+						     "xdpmulti"};
+	const struct {
+		const std::optional<std::uint32_t> &id;
+		std::uint8_t mode;
+		std::string_view suffix;
+	} progs[] = {
+		{xdp.skb_prog_id, XDP_ATTACHED_SKB, "generic"},
+		{xdp.drv_prog_id, XDP_ATTACHED_DRV, "drv"},
+		{xdp.hw_prog_id, XDP_ATTACHED_HW, "offload"},
+	};
+
+	if (xdp.attached == XDP_ATTACHED_NONE)
+		return;
+	if (out.json()) {
+		if (prog_line)
+			return;
+		out.open_object("xdp");
+		out.print(Out::json, "mode", "", static_cast<unsigned int>(xdp.attached));
+		if (xdp.prog_id.value_or(0))
+			print_prog(out, *xdp.prog_id, details);
+		out.open_array("attached");
+		bool any = false;
+		for (const auto &p : progs) {
+			if (!p.id)
+				continue;
+			any = true;
+			out.open_object();
+			out.print(Out::json, "mode", "", static_cast<unsigned int>(p.mode));
+			print_prog(out, *p.id, details);
+			out.close_object();
+		}
+		if (!any && xdp.prog_id) {
+			out.open_object();
+			out.print(Out::json, "mode", "", static_cast<unsigned int>(xdp.attached));
+			print_prog(out, *xdp.prog_id, details);
+			out.close_object();
+		}
+		out.close_array();
+		out.close_object();
+		return;
+	}
+	if (!prog_line) {
+		if (xdp.attached < std::size(modes))
+			out.text(modes[xdp.attached]);
+		else
+			out.text(fmt::format("xdp[{}]", xdp.attached));
+		out.text(" ");
+		return;
+	}
+	auto line = [&](std::uint32_t id, std::string_view suffix) {
+		if (!id)
+			return;
+		out.nl();
+		out.text(fmt::format("    prog/xdp{} ", suffix));
+		print_prog(out, id, details);
+	};
+	line(xdp.prog_id.value_or(0), "");
+	if (xdp.attached == XDP_ATTACHED_MULTI)
+		for (const auto &p : progs)
+			line(p.id.value_or(0), p.suffix);
+}
+
 // print_linkinfo_brief() for "ip -br link": name, state, address, flags.
 void print_brief(Printer &out, const LinkInfo &link, const LinkInfo *lower)
 {
@@ -414,6 +512,8 @@ void print_link(Printer &out, const LinkInfo &link, const LinkInfo *lower, const
 	print_flags(out, link.flags, print_name_and_link(out, link, lower, false));
 	if (link.mtu)
 		out.print(Out::any, "mtu", "mtu {} ", *link.mtu);
+	if (link.xdp)
+		print_xdp(out, *link.xdp, false, opts.details);
 	if (link.qdisc)
 		out.print(Out::any, "qdisc", "qdisc {} ", *link.qdisc);
 	if (link.master)
@@ -429,7 +529,7 @@ void print_link(Printer &out, const LinkInfo &link, const LinkInfo *lower, const
 	if (link.txqlen && *link.txqlen)
 		out.print(Out::any, "txqlen", "qlen {}", *link.txqlen);
 	out.nl();
-	print_addresses(out, link);
+	print_addresses(out, link, opts.netns_name);
 	if (link.proto_down && *link.proto_down)
 		out.print(Out::any, "proto_down", " protodown on ", true);
 	if (opts.details)
@@ -439,6 +539,8 @@ void print_link(Printer &out, const LinkInfo &link, const LinkInfo *lower, const
 		out.text("    ");
 		out.print(Out::any, "ifalias", "alias {}", *link.ifalias);
 	}
+	if (link.xdp)
+		print_xdp(out, *link.xdp, true, opts.details);
 	if (opts.stats)
 		print_statistics(out, link, opts.stats);
 	out.nl();

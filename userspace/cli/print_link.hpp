@@ -6,6 +6,7 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
 
 #include "link_info.hpp"
@@ -20,6 +21,9 @@ struct ShowOptions {
 	// The name of an ifindex of this netns ("master NAME"); ip's
 	// ll_index_to_name() says "if%d" when it knows none.
 	std::function<std::string(std::uint32_t)> ifname = nullptr;
+	// The name of a netns id ("link-netns NAME" rather than "link-netnsid
+	// ID", as ip prints it when it can); may be null.
+	std::function<std::optional<std::string>(std::int32_t)> netns_name = nullptr;
 	// monitor: "[NEW] "/"[DEL] " before the text line, instead of
 	// ip's "Deleted " ("deleted": true in JSON either way).
 	bool event_tags = false;

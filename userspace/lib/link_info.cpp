@@ -125,6 +125,17 @@ std::optional<LinkInfo> parse_link(const nlmsghdr &hdr)
 		link.addr_gen_mode = parse_addr_gen_mode(*af_spec);
 	if (const Bytes *linkinfo = attrs.find(IFLA_LINKINFO))
 		parse_linkinfo(link, *linkinfo);
+	if (const Bytes *xdp = attrs.find(IFLA_XDP)) {
+		Attrs nest = Attrs::decode(*xdp);
+		XdpInfo info;
+
+		info.attached = nest.get<std::uint8_t>(IFLA_XDP_ATTACHED).value_or(0);
+		get(nest, IFLA_XDP_PROG_ID, info.prog_id);
+		get(nest, IFLA_XDP_SKB_PROG_ID, info.skb_prog_id);
+		get(nest, IFLA_XDP_DRV_PROG_ID, info.drv_prog_id);
+		get(nest, IFLA_XDP_HW_PROG_ID, info.hw_prog_id);
+		link.xdp = info;
+	}
 	return link;
 }
 

@@ -27,6 +27,12 @@ std::string_view drop_reason_name(std::size_t reason);
 // One nest of IFLA_INFO_XSTATS (IFLA_VMUX_XSTATS_DEV or _PORT), decoded.
 std::optional<DropCounters> parse_drop_counters(const Attrs &xstats, std::uint16_t type);
 
+// IFLA_XDP of a dump: the attach mode (XDP_ATTACHED_*) and program ids.
+struct XdpInfo {
+	std::uint8_t attached = 0;
+	std::optional<std::uint32_t> prog_id, skb_prog_id, drv_prog_id, hw_prog_id;
+};
+
 struct LinkInfo {
 	bool deleted = false;		// RTM_DELLINK notification
 	int ifindex = 0;
@@ -43,6 +49,7 @@ struct LinkInfo {
 	std::optional<std::uint8_t> proto_down;
 	std::optional<std::string> ifalias;
 	std::optional<std::uint32_t> carrier_changes;
+	std::optional<XdpInfo> xdp;
 	std::optional<std::uint32_t> promiscuity, allmulti;
 	std::optional<std::uint8_t> addr_gen_mode;	// IFLA_AF_SPEC/AF_INET6
 	std::optional<std::uint32_t> num_tx_queues, num_rx_queues;

@@ -7,6 +7,8 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
+#include <vector>
 #include <optional>
 #include <string>
 
@@ -46,6 +48,13 @@ public:
 	LinkRequest &flag(unsigned int flag, bool on);
 	LinkRequest &up(bool up);
 	LinkRequest &kind(LinkKind kind) { kind_ = std::move(kind); return *this; }
+	// What an attribute's fd needs alive until the request is sent (a
+	// loaded BPF object).
+	LinkRequest &keep_alive(std::shared_ptr<const void> owner)
+	{
+		keep_.push_back(std::move(owner));
+		return *this;
+	}
 
 	bool has_name() const { return name_.has_value(); }
 	bool has_mtu() const { return mtu_.has_value(); }
@@ -79,6 +88,7 @@ private:
 	unsigned int change_ = 0;
 	Attrs attrs_;
 	std::optional<LinkKind> kind_;
+	std::vector<std::shared_ptr<const void>> keep_;
 };
 
 } // namespace vmux

@@ -2,6 +2,8 @@
 
 #include "netns.hpp"
 
+#include <filesystem>
+
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -115,6 +117,19 @@ std::int32_t netns_id(Netlink &nl, int netns_fd)
 		nsid = query_nsid(nl, netns_fd);
 	}
 	return nsid;
+}
+
+std::optional<std::string> netns_name_of(Netlink &nl, std::int32_t nsid)
+{
+	std::error_code ec;
+
+	for (const auto &entry : std::filesystem::directory_iterator("/var/run/netns", ec)) {
+		UniqueFd fd(::open(entry.path().c_str(), O_RDONLY | O_CLOEXEC));
+
+		if (fd.get() >= 0 && query_nsid(nl, fd.get()) == nsid)
+			return entry.path().filename().string();
+	}
+	return std::nullopt;
 }
 
 int ifindex_of(std::string_view dev)

@@ -5,6 +5,8 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
+#include <string>
 #include <string_view>
 
 #include "message.hpp"
@@ -27,6 +29,10 @@ int ifindex_of(std::string_view dev, int netns_fd);
 // IFLA_LINK_NETNSID takes), assigning one if it has none yet, as
 // `ip netns set NAME auto` would.
 std::int32_t netns_id(Netlink &nl, int netns_fd);
+// The name under /var/run/netns of the netns the current one knows by
+// nsid, as ip's get_name_from_nsid(); nullopt if none has that id. Assigns
+// no id.
+std::optional<std::string> netns_name_of(Netlink &nl, std::int32_t nsid);
 
 // RTM_GETNSID / RTM_NEWNSID for netns_id().
 Message nsid_query(int netns_fd);
