@@ -74,6 +74,21 @@ static int vmux_genl_dump_start(struct netlink_callback *cb)
 	return PTR_ERR_OR_ZERO(port);
 }
 
+/* A reply's header and the port it is about; NULL when the skb is full. */
+static void *vmux_genl_reply(struct sk_buff *skb, struct netlink_callback *cb,
+			     struct vmux_port *port)
+{
+	void *hdr;
+
+	hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+			  &vmux_genl_family, NLM_F_MULTI, VMUX_CMD_GET_PORT);
+	if (hdr && nla_put_u32(skb, VMUX_A_PORT_IFINDEX, port->dev->ifindex)) {
+		genlmsg_cancel(skb, hdr);
+		return NULL;
+	}
+	return hdr;
+}
+
 static int vmux_genl_put_addrs(struct sk_buff *skb, struct vmux_dev *vdev)
 {
 	struct vmux_port *port = vdev->port;
@@ -110,12 +125,10 @@ static int vmux_genl_put_child(struct sk_buff *skb, struct netlink_callback *cb,
 	struct nlattr *data;
 	void *hdr;
 
-	hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
-			  &vmux_genl_family, NLM_F_MULTI, VMUX_CMD_GET_PORT);
+	hdr = vmux_genl_reply(skb, cb, port);
 	if (!hdr)
 		return -EMSGSIZE;
-	if (nla_put_u32(skb, VMUX_A_PORT_IFINDEX, port->dev->ifindex) ||
-	    vmux_fill_drops(skb, VMUX_A_PORT_DROPS, &port->drops[0]) ||
+	if (vmux_fill_drops(skb, VMUX_A_PORT_DROPS, &port->drops[0]) ||
 	    nla_put_u32(skb, VMUX_A_CHILD_IFINDEX, dev->ifindex) ||
 	    nla_put_string(skb, VMUX_A_CHILD_IFNAME, dev->name) ||
 	    nla_put_string(skb, VMUX_A_CHILD_KIND, dev->rtnl_link_ops->kind) ||
@@ -146,12 +159,10 @@ static int vmux_genl_put_hidden(struct sk_buff *skb, struct netlink_callback *cb
 {
 	void *hdr;
 
-	hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
-			  &vmux_genl_family, NLM_F_MULTI, VMUX_CMD_GET_PORT);
+	hdr = vmux_genl_reply(skb, cb, port);
 	if (!hdr)
 		return -EMSGSIZE;
-	if (nla_put_u32(skb, VMUX_A_PORT_IFINDEX, port->dev->ifindex) ||
-	    nla_put_u32(skb, VMUX_A_PORT_HIDDEN, cb->args[VMUX_DUMP_HIDDEN])) {
+	if (nla_put_u32(skb, VMUX_A_PORT_HIDDEN, cb->args[VMUX_DUMP_HIDDEN])) {
 		genlmsg_cancel(skb, hdr);
 		return -EMSGSIZE;
 	}
