@@ -70,7 +70,7 @@ DEBUG_KSFT_TIMEOUT ?= 1800
 # messages as root and 2,000 in a user namespace instead of 20,000 each.
 # vmux_lifecycle.sh is not in it, for time (README, "The debug kernel").
 # The whole suite, every round, is "make check-debug".
-DEBUG_TESTS ?= vmux_faults.sh vmux_fuzz.sh vmux_frames.sh
+DEBUG_TESTS ?= vmux_fuzz.sh vmux_faults.sh vmux_frames.sh
 # Scripts that check a harness rather than the module (make bench's smoke
 # run): with the debug tier, Debian's 6.1 leaves them to the newer kernel.
 ONCE_TESTS ?= vmux_bench.sh

@@ -13,6 +13,12 @@
 #                                    kernel source, sparse, shellcheck, and
 #                                    --debug's and --bench's
 #   scripts/install-deps.sh --check  list what is missing, install nothing
+#   scripts/install-deps.sh --no-initramfs
+#                                    no Debian initramfs for the kernels it
+#                                    installs (INITRD=No): the VM harness
+#                                    boots them with its own. For throwaway
+#                                    machines (CI): a host that may boot
+#                                    them itself needs theirs.
 #
 # Kernels: every supported one, image and headers (a module is built against
 # the headers and tested in a VM booting that image): 6.1, Debian 12's own
@@ -48,14 +54,16 @@ bench_pkgs=(python3-matplotlib)
 dev_pkgs=(sparse shellcheck "${debug_pkgs[@]}" "${bench_pkgs[@]}")
 
 check_only=0
+no_initramfs=0
 while (($#)); do
 	case "$1" in
 	--debug) pkgs+=("${debug_pkgs[@]}") ;;
 	--bench) pkgs+=("${bench_pkgs[@]}") ;;
 	--dev) pkgs+=("${dev_pkgs[@]}") ;;
 	--check) check_only=1 ;;
-	-h|--help) sed -n '3,24s/^# \{0,1\}//p' "$0"; exit 0 ;;
-	*) echo "usage: $0 [--debug] [--bench] [--dev] [--check]" >&2; exit 2 ;;
+	--no-initramfs) no_initramfs=1 ;;
+	-h|--help) sed -n '3,30s/^# \{0,1\}//p' "$0"; exit 0 ;;
+	*) echo "usage: $0 [--debug] [--bench] [--dev] [--check] [--no-initramfs]" >&2; exit 2 ;;
 	esac
 	shift
 done
@@ -146,6 +154,8 @@ if ((EUID != 0)); then
 fi
 
 export DEBIAN_FRONTEND=noninteractive
+# /etc/kernel/postinst.d/initramfs-tools does nothing then.
+((no_initramfs)) && export INITRD=No
 apt_opts=(-y -q -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold
 	  -o DPkg::Lock::Timeout=300)
 apt-get "${apt_opts[@]}" update

@@ -16,6 +16,14 @@
 # Ends with "selftests: N passed, N failed, N skipped" and exits 1 if
 # anything failed.
 #
+# A script with the line "# run_all.sh: beside others" shares nothing with
+# another such script: no NIC, no module it loads or unloads, no global
+# sysctl or tracing state, only namespaces and device names of its own.
+# Consecutive ones run together, up to VMUX_SELFTEST_JOBS (default: the
+# VM's CPUs; 1 runs every script alone) at a time; each one's output comes
+# whole when it ends, and the kernel log, taint and leftovers are checked
+# once the last of them has ended. selftests/TESTS keeps them together.
+#
 # Environment: KSFT_TIMEOUT (per script, seconds, default 1200: a guard
 # against a hung script, twice the slowest script's time on 6.12),
 # VMUX_KO (the module, default kmod/vmux.ko),
@@ -28,6 +36,7 @@ top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
 cd "$top" || exit 1
 
 timeout_s=${KSFT_TIMEOUT:-1200}
+max_jobs=${VMUX_SELFTEST_JOBS:-$(nproc)}
 dmesg_log=${VMUX_DMESG_LOG:-$top/build/vm/dmesg.log}
 ko=${VMUX_KO:-kmod/vmux.ko}
 
@@ -188,7 +197,7 @@ if ((${#tests[@]} == 0)); then
 fi
 
 mkdir -p "$(dirname "$dmesg_log")"
-echo "# vmux selftests on $(uname -r), $(nproc) CPU(s): ${tests[*]}"
+echo "# vmux selftests on $(uname -r), $(nproc) CPU(s), $max_jobs at a time beside others: ${tests[*]}"
 
 # Anything wrong before we start is the environment's fault, but wrong.
 kernel_check "boot"
@@ -229,29 +238,38 @@ nics_home()
 	return 1
 }
 
-run_one()
+# A script run in the background: its name, output file and start, by pid.
+declare -A run_name=() run_out=() run_t0=()
+
+# start_one T: start script T under its timeout, its output into a file;
+# sets START_PID. timeout leads its own process group: on expiry it kills
+# the whole group. Output goes to a file, so a background process the
+# script leaked cannot keep us waiting on a pipe.
+start_one()
 {
-	local t=$1 path out pid rc ok fail skip leftover ns dev line t0
+	local t=$1 path out pid
 
 	path=selftests/${t#selftests/}
 	if [[ ! -f $path ]]; then
 		result "$t" FAIL "no such test: $path"
-		return
+		return 1
 	fi
-	echo "# ---- $t"
-	t0=$SECONDS
-
 	out=$(mktemp /tmp/vmux-selftest.XXXXXX)
-	# timeout leads its own process group: on expiry it kills the whole
-	# group. Output goes to a file, echoed by tail, so a background
-	# process the script leaked cannot keep us waiting on a pipe.
 	timeout --kill-after=10 "$timeout_s" bash "$path" >"$out" 2>&1 &
 	pid=$!
-	tail -s 0.1 --pid="$pid" -n +1 -f "$out"
-	wait "$pid"
-	rc=$?
-	kill -TERM -- "-$pid" 2>/dev/null	# leftovers of the script
+	run_name[$pid]=$t
+	run_out[$pid]=$out
+	run_t0[$pid]=$SECONDS
+	START_PID=$pid
+}
 
+# end_one PID RC: count what the script of PID printed and judge how it
+# ended (RC, its exit status).
+end_one()
+{
+	local pid=$1 rc=$2 t=${run_name[$1]} out=${run_out[$1]} ok fail skip line
+
+	kill -TERM -- "-$pid" 2>/dev/null	# leftovers of the script
 	ok=$(grep -cE '^TEST: .*\[ OK \]$' "$out")
 	fail=$(grep -cE '^TEST: .*\[FAIL\]$' "$out")
 	skip=$(grep -cE '^TEST: .*\[SKIP\]$' "$out")
@@ -281,10 +299,17 @@ run_one()
 		;;
 	esac
 
-	echo "# ---- $t took $((SECONDS - t0)) s"
-	kernel_check "$t"
+	echo "# ---- $t took $((SECONDS - run_t0[$pid])) s"
+	unset "run_name[$pid]" "run_out[$pid]" "run_t0[$pid]"
+}
 
-	# The next script starts from a clean machine.
+# after_scripts NAME: the checks between scripts, once none runs: the
+# kernel log and taint, and the next script starts from a clean machine.
+after_scripts()
+{
+	local t=$1 leftover ns dev
+
+	kernel_check "$t"
 	leftover=$(ip netns list | cut -d' ' -f1)
 	if [[ -n $leftover ]]; then
 		result "$t: cleanup" FAIL "namespaces left behind: $(echo "$leftover" | tr '\n' ' ')"
@@ -309,6 +334,67 @@ run_one()
 	fi
 }
 
+# run_one T: T alone, its output as it comes.
+run_one()
+{
+	local t=$1 pid rc
+
+	echo "# ---- $t"
+	start_one "$t" || return
+	pid=$START_PID
+	tail -s 0.1 --pid="$pid" -n +1 -f "${run_out[$pid]}"
+	wait "$pid"
+	rc=$?
+	end_one "$pid" "$rc"
+	after_scripts "$t"
+}
+
+# reap_one: wait until a script started by run_beside ends (polled: bash's
+# "wait -n" misses a job that ended before it was called); print its
+# output and judge it.
+reap_one()
+{
+	local pid rc
+
+	while true; do
+		for pid in "${!run_name[@]}"; do
+			kill -0 "$pid" 2>/dev/null && continue
+			wait "$pid"
+			rc=$?
+			cat "${run_out[$pid]}"
+			end_one "$pid" "$rc"
+			return
+		done
+		sleep 0.2
+	done
+}
+
+# run_beside T...: scripts that share nothing (is_beside), up to $max_jobs at
+# a time; each one's output comes whole when it ends. The checks between
+# scripts wait for the last of them: the kernel log is theirs together.
+run_beside()
+{
+	local t names=""
+
+	for t in "$@"; do
+		while ((${#run_name[@]} >= max_jobs)); do
+			reap_one
+		done
+		echo "# ---- $t (beside others: its output when it ends)"
+		start_one "$t" && names+="${names:+ + }$t"
+	done
+	while ((${#run_name[@]})); do
+		reap_one
+	done
+	[[ -z $names ]] || after_scripts "$names"
+}
+
+# is_beside T: T says it shares nothing with another such script.
+is_beside()
+{
+	grep -qx '# run_all.sh: beside others' "selftests/${1#selftests/}" 2>/dev/null
+}
+
 # The initial namespace's devices: a script must leave it as it found it.
 links_now()
 {
@@ -320,9 +406,17 @@ links_now()
 }
 links_base=" $(links_now | tr '\n' ' ') "
 
+group=()
 for t in "${tests[@]}"; do
+	if ((max_jobs > 1)) && is_beside "$t"; then
+		group+=("$t")
+		continue
+	fi
+	((${#group[@]} == 0)) || run_beside "${group[@]}"
+	group=()
 	run_one "$t"
 done
+((${#group[@]} == 0)) || run_beside "${group[@]}"
 kmemleak_check "kmemleak after the tests"
 
 # --- unload --------------------------------------------------------------------------------

@@ -11,6 +11,9 @@
 # only made (bench/report.py --no-gate) to prove it reads what guest.py
 # writes. The full run: make bench.
 
+# Its own namespaces and devices only:
+# run_all.sh: beside others
+
 source "$(dirname "$0")/lib.sh"
 
 ALL_TESTS="bench_smoke"

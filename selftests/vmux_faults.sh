@@ -25,6 +25,9 @@
 #  |               d1 (dummy, a port with siblings)     d2 (dummy) |
 #  +--------------------------------------------------------------+
 
+# Its own namespaces and devices only:
+# run_all.sh: beside others
+
 source "$(dirname "$0")/lib.sh"
 
 ALL_TESTS="

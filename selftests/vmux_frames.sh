@@ -21,6 +21,9 @@
 # counters are read once c1 has received it. frames.py rxplan does a whole
 # plan in one process.
 
+# Its own namespaces and devices only:
+# run_all.sh: beside others
+
 source "$(dirname "$0")/lib.sh"
 
 ALL_TESTS="frames_rx_macvlan frames_rx_ipvlan frames_tx"

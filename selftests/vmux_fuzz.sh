@@ -38,6 +38,9 @@
 # namespace (default: the same; make check's debug tier takes less there,
 # for time), VMUX_FUZZ_STATS=1 adds a histogram of the answers.
 
+# Its own namespaces and devices only:
+# run_all.sh: beside others
+
 source "$(dirname "$0")/lib.sh"
 
 ALL_TESTS="

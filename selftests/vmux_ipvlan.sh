@@ -194,17 +194,27 @@ bc_counters_setup()
 }
 
 # bc_snapshot: "SRC>DST N" for every ordered pair: broadcast echo requests
-# from SRC that DST received.
+# from SRC that DST received, in bc_expected's order.
 bc_snapshot()
 {
-	local d
+	local s d key n
+	local -A got=()
 
-	# nft's text, not -j: jq costs more than the rest of a snapshot.
+	# nft's text read by bash: jq, awk and sort would cost more than the
+	# rest of a snapshot ("counter from_i1 {", "packets 3 bytes 252").
 	for d in $NODES; do
-		ip netns exec "${node_ns[$d]}" nft list counters ip |
-			awk -v d="$d" '$1 == "counter" { s = substr($2, 6) }
-				$1 == "packets" && s != d { print s ">" d, $2 }'
-	done | sort
+		while read -r key n _; do
+			case $key in
+			counter) s=${n#from_} ;;
+			packets) got[$s>$d]=$n ;;
+			esac
+		done < <(ip netns exec "${node_ns[$d]}" nft list counters ip)
+	done
+	for s in $NODES; do
+		for d in $NODES; do
+			[[ $s == "$d" ]] || echo "$s>$d ${got[$s>$d]:-none}"
+		done
+	done
 }
 
 # What ipvlan does with a broadcast (features.md 4.6): l2 copies one from the
@@ -225,7 +235,7 @@ bc_expected()
 			esac
 			echo "$s>$d $n"
 		done
-	done | sort
+	done
 }
 
 # Broadcast copies travel through a work queue: wait until the counters hold

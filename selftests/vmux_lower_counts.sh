@@ -44,6 +44,9 @@
 # flags (re-opening a vlan when its lower comes up, ipvlan's NOARP on a mode
 # change) must not turn that into the user's flag.
 
+# Its own namespaces and devices only:
+# run_all.sh: beside others
+
 source "$(dirname "$0")/lib.sh"
 
 # A batch reader that died is an error to report, not a reason to die.
