@@ -111,6 +111,7 @@ define kmod_tree
 	@mkdir -p $(1)/kmod
 	@find $(1) -xtype l -delete
 	@ln -sfn $(CURDIR)/Kbuild $(1)/Kbuild
+	@ln -sfn $(CURDIR)/VERSION $(1)/VERSION
 	@ln -sfn $(CURDIR)/include $(1)/include
 	@for f in kmod/Kbuild $(filter-out %.mod.c,$(wildcard kmod/*.c)) $(wildcard kmod/*.h); do \
 		ln -sfn $(CURDIR)/$$f $(1)/$$f || exit 1; \

@@ -17,7 +17,10 @@
 #include <linux/vmux.h>
 
 #include "compat.h"
-#include "version.h"
+/* VMUX_VERSION: kmod/Kbuild defines it from the top-level VERSION file. */
+#ifndef VMUX_VERSION
+#error "VMUX_VERSION is not defined: build the module with kmod/Kbuild"
+#endif
 
 enum vmux_kind {
 	VMUX_T_VLAN,

@@ -7,7 +7,7 @@
 # named. A kernel dkms.conf supports (BUILD_EXCLUSIVE_KERNEL) must build
 # without a warning; any other must be refused, as dkms refuses it (exit
 # status 77). Also checks BUILD_EXCLUSIVE_KERNEL against a table of
-# releases, and that dkms.conf and kmod/version.h carry one version.
+# releases, and that dkms.conf takes its version from VERSION.
 #
 #   scripts/dkms-check.sh [RELEASE...]
 #
@@ -33,14 +33,16 @@ fail()
 command -v dkms >/dev/null || fail "dkms is not installed (scripts/install-deps.sh)"
 
 # dkms.conf is shell; dkms sources it with these set.
-read -r name version exclusive < <(
+read -r name conf_version exclusive < <(
 	kernel_source_dir=/nonexistent dkms_tree=/nonexistent
 	. ./dkms.conf
 	echo "$PACKAGE_NAME $PACKAGE_VERSION $BUILD_EXCLUSIVE_KERNEL"
 )
-kmod_version=$(sed -n 's/^#define VMUX_VERSION "\(.*\)"$/\1/p' kmod/version.h)
-[[ $version == "$kmod_version" ]] ||
-	fail "dkms.conf says $version, kmod/version.h $kmod_version: bump them together"
+# The version is written in where the source is installed, as dh_dkms -V.
+[[ $conf_version == "#MODULE_VERSION#" ]] ||
+	fail "dkms.conf says PACKAGE_VERSION=\"$conf_version\": it must be \"#MODULE_VERSION#\" (VERSION is the one version)"
+version=$(<VERSION)
+[[ $version =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]] || fail "VERSION says '$version': MAJOR.MINOR.PATCH"
 
 # What BUILD_EXCLUSIVE_KERNEL must accept and refuse, matched as dkms
 # matches it: [[ $kernelver =~ $BUILD_EXCLUSIVE_KERNEL ]].
@@ -75,7 +77,8 @@ fi
 rm -rf "$work"/src "$work"/tree "$work"/log
 src=$work/src/$name-$version
 mkdir -p "$src"/kmod "$src"/include "$work"/tree "$work"/log
-cp dkms.conf Kbuild "$src"/
+cp Kbuild VERSION "$src"/
+sed "s/#MODULE_VERSION#/$version/" dkms.conf >"$src"/dkms.conf
 cp -R include/uapi "$src"/include/
 cp kmod/Kbuild kmod/*.h "$src"/kmod/
 for f in kmod/*.c; do
@@ -132,8 +135,15 @@ for k in "${kernels[@]}"; do
 		rc=1
 		continue
 	fi
-	if ! compgen -G "$work/tree/$name/$version/$k/*/module/$name.ko*" >/dev/null; then
+	ko=$(compgen -G "$work/tree/$name/$version/$k/*/module/$name.ko*" | head -n 1) || ko=
+	if [[ -z $ko ]]; then
 		echo "dkms-check: $k: dkms build succeeded but left no $name.ko" >&2
+		rc=1
+		continue
+	fi
+	# modinfo reads .ko.xz too; the module's version is VERSION's.
+	if [[ $(modinfo -F version "$ko") != "$version" ]]; then
+		echo "dkms-check: $k: $ko says version '$(modinfo -F version "$ko")', VERSION $version" >&2
 		rc=1
 		continue
 	fi
