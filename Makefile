@@ -13,7 +13,9 @@
 #   make bench        instructions per packet, vmux against the in-kernel
 #                     drivers, on every supported kernel (-icount VMs);
 #                     writes build/bench/ and Documentation/performance.rst
-#   make install      module (modules_install) + CLI (cmake --install)
+#   make install      module (updates/vmux.ko) + CLI, man page, completion,
+#                     ip plugins, <linux/vmux.h>: stripped, DESTDIR, PREFIX
+#   make uninstall    removes exactly what make install installed
 #
 # Knobs: KDIR (kernel build dir; default: see scripts/kdir.sh), KVER (the
 # kernel the VM boots; default: KDIR's release; KVER alone implies its
@@ -84,7 +86,7 @@ DEBUG_KMOD := $(abspath $(BUILD_DIR))/kmod-debug
 # vmux built for KVER, for the selftests (see kmod_tree below).
 KMOD_TREE := $(abspath $(BUILD_DIR))/kmod/$(KVER)
 
-.PHONY: all kmod kmod-tree userspace userspace-clang unit selftest check demo bench install \
+.PHONY: all kmod kmod-tree userspace userspace-clang unit selftest check demo bench install uninstall \
 	clean deps checkpatch shellcheck kdir-check help kmod-debug check-debug dkms-check
 
 all: kmod userspace
@@ -278,12 +280,32 @@ bench: userspace
 SIGN_KEY := $(shell sed -n 's/^CONFIG_MODULE_SIG_KEY="\(.*\)"/\1/p' $(KDIR)/.config 2>/dev/null)
 NOSIGN := $(if $(and $(SIGN_KEY),$(wildcard $(KDIR)/$(SIGN_KEY))),,CONFIG_MODULE_SIG_ALL=)
 
+# make install: the module, stripped, as /lib/modules/$(KVER)/updates/vmux.ko
+# (DKMS's goes to updates/dkms/), built in a tree of its own whose M= is
+# kmod/ itself, so that no kmod/ directory lands under updates/; then
+# the CLI, its man page and completion, the ip plugins and <linux/vmux.h>,
+# stripped, under PREFIX (the plugins where ip looks for them). DESTDIR
+# stages it all. make uninstall removes exactly that: the module and what
+# cmake's install_manifest.txt lists.
 # modules_install skips depmod without System.map (header packages have
 # none): run it ourselves, unless staging into DESTDIR (the package's job).
-install: all
-	$(MAKE) -C $(KDIR) M=$(CURDIR) $(NOSIGN) modules_install $(if $(DESTDIR),INSTALL_MOD_PATH=$(DESTDIR))
+INSTALL_TREE := $(abspath $(BUILD_DIR))/install/$(KVER)
+INSTALLED_KO = $(DESTDIR)/lib/modules/$(KVER)/updates/vmux.ko
+install: userspace kdir-check
+	$(call kmod_tree,$(INSTALL_TREE))
+	$(MAKE) -C $(KDIR) M=$(INSTALL_TREE)/kmod modules
+	$(MAKE) -C $(KDIR) M=$(INSTALL_TREE)/kmod $(NOSIGN) INSTALL_MOD_DIR=updates \
+		INSTALL_MOD_STRIP=1 modules_install $(if $(DESTDIR),INSTALL_MOD_PATH=$(DESTDIR))
 	$(if $(DESTDIR),,depmod -a $(KVER))
-	DESTDIR=$(DESTDIR) cmake --install $(BUILD_DIR) --prefix $(PREFIX)
+	DESTDIR=$(DESTDIR) cmake --install $(BUILD_DIR) --prefix $(PREFIX) --strip
+
+uninstall:
+	rm -f $(wildcard $(INSTALLED_KO) $(INSTALLED_KO).xz $(INSTALLED_KO).zst $(INSTALLED_KO).gz)
+	$(if $(DESTDIR),,depmod -a $(KVER))
+	@test -r $(BUILD_DIR)/install_manifest.txt || { \
+		echo "make uninstall: no $(BUILD_DIR)/install_manifest.txt: nothing was installed from this build" >&2; exit 1; }
+	sed 's|^|$(DESTDIR)|' $(BUILD_DIR)/install_manifest.txt | xargs -d '\n' rm -fv
+	rm -f $(BUILD_DIR)/install_manifest.txt
 
 clean:
 	@if test -n "$(KDIR)" && test -d "$(KDIR)"; then \

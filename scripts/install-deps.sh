@@ -34,7 +34,9 @@ set -euo pipefail
 pkgs=(
 	# build: module and userspace (with gcc, and clang as CI does)
 	build-essential cmake pkg-config clang
-	libnl-3-dev libnl-route-3-dev libmnl-dev libfmt-dev catch2
+	libnl-3-dev libfmt-dev
+	catch2		# the unit tests
+	libmnl-dev	# the selftests' netlink fuzzer (selftests/nlfuzz)
 	libbpf-dev	# "link set DEV xdp object FILE", as ip loads it
 	binutils	# readelf: the build-id the ip plugins are bound to
 	linux-image-amd64 linux-headers-amd64 kmod	# 6.1; 6.12: see below
