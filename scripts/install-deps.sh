@@ -9,9 +9,11 @@
 #   scripts/install-deps.sh --debug  also what building the debug kernel
 #                                    needs (make check CHECK_DEBUG=1, as CI)
 #   scripts/install-deps.sh --bench  also what make bench's charts need
+#   scripts/install-deps.sh --deb    also what make deb needs (debhelper,
+#                                    dh-dkms) and lintian
 #   scripts/install-deps.sh --dev    also the developer tools: checkpatch's
 #                                    kernel source, sparse, shellcheck, and
-#                                    --debug's and --bench's
+#                                    --debug's, --bench's and --deb's
 #   scripts/install-deps.sh --check  list what is missing, install nothing
 #   scripts/install-deps.sh --no-initramfs
 #                                    no Debian initramfs for the kernels it
@@ -44,7 +46,7 @@ pkgs=(
 	# the VM harness (selftests/vm/run): QEMU, a static busybox initramfs
 	qemu-system-x86 busybox-static cpio gzip xz-utils zstd util-linux coreutils
 	# inside the VM (the guest runs the host's own root over 9p)
-	iproute2 iputils-ping iputils-arping tcpdump ethtool nftables iptables strace pahole
+	iproute2 iputils-ping tcpdump ethtool nftables iptables strace pahole
 	jq procps psmisc python3 bash iperf3
 	# CI
 	git
@@ -53,7 +55,9 @@ pkgs=(
 debug_pkgs=(linux-source-6.1 flex bison bc libelf-dev libssl-dev)
 # make bench: its charts (bench/report.py)
 bench_pkgs=(python3-matplotlib)
-dev_pkgs=(sparse shellcheck "${debug_pkgs[@]}" "${bench_pkgs[@]}")
+# make deb: the Debian packages (debian/), and lintian to check them
+deb_pkgs=(debhelper dh-dkms lintian)
+dev_pkgs=(sparse shellcheck "${debug_pkgs[@]}" "${bench_pkgs[@]}" "${deb_pkgs[@]}")
 
 check_only=0
 no_initramfs=0
@@ -61,11 +65,12 @@ while (($#)); do
 	case "$1" in
 	--debug) pkgs+=("${debug_pkgs[@]}") ;;
 	--bench) pkgs+=("${bench_pkgs[@]}") ;;
+	--deb) pkgs+=("${deb_pkgs[@]}") ;;
 	--dev) pkgs+=("${dev_pkgs[@]}") ;;
 	--check) check_only=1 ;;
 	--no-initramfs) no_initramfs=1 ;;
-	-h|--help) sed -n '3,30s/^# \{0,1\}//p' "$0"; exit 0 ;;
-	*) echo "usage: $0 [--debug] [--bench] [--dev] [--check] [--no-initramfs]" >&2; exit 2 ;;
+	-h|--help) sed -n '3,32s/^# \{0,1\}//p' "$0"; exit 0 ;;
+	*) echo "usage: $0 [--debug] [--bench] [--deb] [--dev] [--check] [--no-initramfs]" >&2; exit 2 ;;
 	esac
 	shift
 done

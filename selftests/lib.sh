@@ -807,6 +807,14 @@ ping6_do()
 	ping_do "$1" "$2" -6 "${@:3}"
 }
 
+# arp_requests NS DEV COUNT TARGET: COUNT broadcast ARP requests for TARGET
+# out of DEV in NS, at once (selftests/arpreq.py: arping sends one a second
+# and waits for replies).
+arp_requests()
+{
+	ip netns exec "$1" python3 "$top/selftests/arpreq.py" "$2" "$3" "$4"
+}
+
 # flood_ping NS ADDR: ping -f from NS to ADDR in the background, for 30 s at
 # most; killed when the test ends.
 flood_ping()

@@ -228,8 +228,7 @@ cli_port_show_netns()
 # arp_burst DEV N: N broadcast ARP requests for 198.51.100.1 from the peer's DEV.
 arp_burst()
 {
-	ip netns exec "$B" arping -q -c "$2" -I "$1" 198.51.100.1 >/dev/null 2>&1
-	return 0
+	arp_requests "$B" "$1" "$2" 198.51.100.1
 }
 
 cli_drop_no_child()
@@ -343,7 +342,7 @@ cli_drop_bc_queue_full()
 	ip -n "$B" addr add 192.0.2.4/24 dev "$NB"
 	d0=$(vmux_drops_get "$A" m1 port bc_queue_full)
 	r0=$(link_stats_get "$A" "$NA" rx dropped)
-	ip netns exec "$B" arping -q -c 5 -I "$NB" 192.0.2.99 >/dev/null 2>&1
+	arp_requests "$B" "$NB" 5 192.0.2.99
 	busywait 3000 until_counter_is ">= $((d0 + 5))" vmux_drops_get "$A" m1 port bc_queue_full >/dev/null
 	d1=$(vmux_drops_get "$A" m1 port bc_queue_full)
 	r1=$(link_stats_get "$A" "$NA" rx dropped)

@@ -81,8 +81,7 @@ bc_count()
 	local sns=$1 sdev=$2 rns=$3 rdev=$4 m0
 
 	m0=$(mcast "$rns" "$rdev")
-	ip netns exec "$sns" arping -q -c 3 -i 0.1 -I "$sdev" 192.0.2.99 >/dev/null 2>&1 ||
-		ip netns exec "$sns" arping -q -c 3 -I "$sdev" 192.0.2.99 >/dev/null 2>&1
+	arp_requests "$sns" "$sdev" 3 192.0.2.99
 	busywait 3000 until_counter_is ">= $((m0 + 3))" mcast "$rns" "$rdev" >/dev/null
 	echo $(($(mcast "$rns" "$rdev") - m0))
 }

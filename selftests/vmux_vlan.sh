@@ -216,7 +216,7 @@ vlan_unknown_id()
 	d0=$(vmux_drops_get "$A" v port no_child)
 	tcpdump_start "$A" v arp
 	# 5 ARP requests for id 30: no vmux device may see them.
-	ip netns exec "$B" arping -c 5 -I p30 198.51.100.1 >/dev/null
+	arp_requests "$B" p30 5 198.51.100.1
 	busywait 5000 until_counter_is ">= $((d0 + 5))" vmux_drops_get "$A" v port no_child >/dev/null
 	check_err $? "port no_child counter did not move by 5 (was $d0, now $(vmux_drops_get "$A" v port no_child))"
 	d1=$(vmux_drops_get "$A" v port no_child)
