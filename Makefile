@@ -16,6 +16,7 @@
 #   make install      module (updates/vmux.ko) + CLI, man page, completion,
 #                     ip plugins, <linux/vmux.h>: stripped, DESTDIR, PREFIX
 #   make uninstall    removes exactly what make install installed
+#   make deb          the Debian packages vmux and vmux-dkms, in build/deb/
 #
 # Knobs: KDIR (kernel build dir; default: see scripts/kdir.sh), KVER (the
 # kernel the VM boots; default: KDIR's release; KVER alone implies its
@@ -86,7 +87,7 @@ DEBUG_KMOD := $(abspath $(BUILD_DIR))/kmod-debug
 # vmux built for KVER, for the selftests (see kmod_tree below).
 KMOD_TREE := $(abspath $(BUILD_DIR))/kmod/$(KVER)
 
-.PHONY: all kmod kmod-tree userspace userspace-clang unit selftest check demo bench install uninstall \
+.PHONY: all kmod kmod-tree userspace userspace-clang unit selftest check demo bench install uninstall deb \
 	clean deps checkpatch shellcheck kdir-check help kmod-debug check-debug dkms-check
 
 all: kmod userspace
@@ -298,6 +299,20 @@ install: userspace kdir-check
 		INSTALL_MOD_STRIP=1 modules_install $(if $(DESTDIR),INSTALL_MOD_PATH=$(DESTDIR))
 	$(if $(DESTDIR),,depmod -a $(KVER))
 	DESTDIR=$(DESTDIR) cmake --install $(BUILD_DIR) --prefix $(PREFIX) --strip
+
+# make deb: the Debian packages vmux and vmux-dkms (debian/), as
+# dpkg-buildpackage -us -uc -b builds them, from the working tree's tracked
+# files copied to build/deb/vmux-<version>/ (the .debs land in build/deb/);
+# then lintian, which fails it on an error.
+VMUX_VERSION := $(shell cat VERSION)
+DEB_DIR := $(abspath $(BUILD_DIR))/deb
+deb:
+	@scripts/install-deps.sh --deb --check >/dev/null || scripts/install-deps.sh --deb
+	rm -rf $(DEB_DIR)
+	mkdir -p $(DEB_DIR)/vmux-$(VMUX_VERSION)
+	git ls-files -z | tar --null -T - -c | tar -x -C $(DEB_DIR)/vmux-$(VMUX_VERSION)
+	cd $(DEB_DIR)/vmux-$(VMUX_VERSION) && dpkg-buildpackage -us -uc -b
+	lintian --fail-on error --info $(DEB_DIR)/vmux_$(VMUX_VERSION)_*.changes
 
 uninstall:
 	rm -f $(wildcard $(INSTALLED_KO) $(INSTALLED_KO).xz $(INSTALLED_KO).zst $(INSTALLED_KO).gz)
