@@ -25,7 +25,14 @@ BROADCAST = b"\xff" * 6
 def main():
     if len(sys.argv) != 4:
         sys.exit(__doc__.strip().split("\n\n")[1])
-    dev, count, target = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+    dev, count, target = sys.argv[1], sys.argv[2], sys.argv[3]
+    if not count.isdigit():
+        sys.exit(f"arpreq: COUNT '{count}' is not a number")
+    count = int(count)
+    try:
+        target_ip = socket.inet_aton(target)
+    except OSError:
+        sys.exit(f"arpreq: TARGET '{target}' is not an IPv4 address")
     sk = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(ETH_P_ARP))
     try:
         sk.bind((dev, 0))
@@ -37,7 +44,7 @@ def main():
         except OSError:
             src_ip = bytes(4)
         arp = struct.pack("!HHBBH6s4s6s4s", 1, 0x0800, 6, 4, 1,
-                          src_mac, src_ip, BROADCAST, socket.inet_aton(target))
+                          src_mac, src_ip, BROADCAST, target_ip)
         frame = BROADCAST + src_mac + struct.pack("!H", ETH_P_ARP) + arp
         for _ in range(count):
             sk.send(frame)

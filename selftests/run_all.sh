@@ -37,6 +37,10 @@ cd "$top" || exit 1
 
 timeout_s=${KSFT_TIMEOUT:-1200}
 max_jobs=${VMUX_SELFTEST_JOBS:-$(nproc)}
+if [[ ! $max_jobs =~ ^[1-9][0-9]*$ ]]; then
+	echo "run_all: VMUX_SELFTEST_JOBS='$max_jobs' is not a number of scripts (1 or more)" >&2
+	exit 1
+fi
 dmesg_log=${VMUX_DMESG_LOG:-$top/build/vm/dmesg.log}
 ko=${VMUX_KO:-kmod/vmux.ko}
 
