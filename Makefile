@@ -74,9 +74,11 @@ DEBUG_KSFT_TIMEOUT ?= 1800
 # vmux_lifecycle.sh is not in it, for time (README, "The debug kernel").
 # The whole suite, every round, is "make check-debug".
 DEBUG_TESTS ?= vmux_fuzz.sh vmux_faults.sh vmux_frames.sh
-# Scripts that check a harness rather than the module (make bench's smoke
-# run): with the debug tier, Debian's 6.1 leaves them to the newer kernel.
-ONCE_TESTS ?= vmux_bench.sh
+# Scripts that check a harness or userspace rather than the module (make
+# bench's smoke run; vmux apply's reconciling, which sends what link add and
+# link set send): with the debug tier, Debian's 6.1 leaves them to the
+# newer kernel.
+ONCE_TESTS ?= vmux_bench.sh vmux_apply.sh
 DEBUG_CHECK_ENV ?= VMUX_FAULTS_STRIDE=5 VMUX_FAULTS_OFFSET=$(shell echo $$(($$(date +%-j) % 5 + 1))) \
 		   VMUX_FUZZ_COUNT=10000 VMUX_FUZZ_USERNS_COUNT=2000
 CHECK_DEBUG ?= 0

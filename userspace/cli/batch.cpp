@@ -3,6 +3,7 @@
 // vmux [ -force ] -batch FILE: one command per line, all on one netlink
 // socket. The first failure stops the batch, unless -force.
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -49,9 +50,7 @@ std::vector<std::string> split_words(std::string_view line)
 	return words;
 }
 
-// A line ending in a backslash goes on on the next one; returns the number
-// of physical lines read, 0 at the end of the input.
-static int read_command(std::istream &in, std::string &command)
+int read_command(std::istream &in, std::string &command)
 {
 	std::string line;
 	int lines = 0;
@@ -67,6 +66,18 @@ static int read_command(std::istream &in, std::string &command)
 		command += line + " ";
 	}
 	return lines;
+}
+
+std::vector<std::filesystem::path> conf_files(const std::filesystem::path &dir)
+{
+	std::vector<std::filesystem::path> out;
+	std::error_code ec;
+
+	for (const auto &entry : std::filesystem::directory_iterator(dir, ec))
+		if (entry.path().extension() == ".conf")
+			out.push_back(entry.path());
+	std::ranges::sort(out);
+	return out;
 }
 
 int run_batch(Context &ctx, std::string_view name, bool force)

@@ -4,6 +4,9 @@
 
 #pragma once
 
+#include <filesystem>
+#include <iosfwd>
+
 #include "context.hpp"
 
 namespace vmux {
@@ -14,6 +17,12 @@ int run_object(Context &ctx, Args &args);
 int run_batch(Context &ctx, std::string_view name, bool force);
 // A batch line's words: blanks separate, quotes group, '#' comments.
 std::vector<std::string> split_words(std::string_view line);
+// One command of a batch or configuration file into command: a line ending
+// in a backslash goes on on the next one. Returns the number of physical
+// lines read, 0 at the end of the input.
+int read_command(std::istream &in, std::string &command);
+// The *.conf files of a directory, sorted by name (none if it cannot be read).
+std::vector<std::filesystem::path> conf_files(const std::filesystem::path &dir);
 
 // Objects
 int cmd_link(Context &ctx, Args &args);
@@ -21,6 +30,7 @@ int cmd_help(Context &ctx, Args &args);
 int cmd_port(Context &ctx, Args &args);
 int cmd_monitor(Context &ctx, Args &args);
 int cmd_completion(Context &ctx, Args &args);
+int cmd_apply(Context &ctx, Args &args);
 
 // link COMMAND
 int link_add(Context &ctx, Args &args);
@@ -42,6 +52,7 @@ std::string link_show_usage();
 std::string port_usage_text();
 std::string monitor_usage_text();
 std::string completion_usage_text();
+std::string apply_usage_text();
 std::string bash_completion();
 
 } // namespace vmux

@@ -18,7 +18,7 @@ std::string usage_text()
 {
 	return "Usage: vmux [ OPTIONS ] OBJECT { COMMAND | help }\n"
 	       "       vmux [ -force ] -batch FILENAME\n"
-	       "where  OBJECT := { link | port | monitor | completion | help }\n"
+	       "where  OBJECT := { link | port | monitor | apply | completion | help }\n"
 	       "       OPTIONS := { -V[ersion] | -d[etails] | -j[son] | -p[retty] |\n"
 	       "                    -s[tatistics] | -br[ief] | -o[neline] |\n"
 	       "                    -c[olor][={always|auto|never}] | -n[etns] NAME |\n"
@@ -27,6 +27,7 @@ std::string usage_text()
 	       "       vmux link help [ TYPE ]\n"
 	       "       vmux port help\n"
 	       "       vmux monitor [ link ]\n"
+	       "       vmux apply [ --dry-run ] [ --prune ] [ --wait SECONDS ] { FILE | DIR } ...\n"
 	       "       vmux completion bash\n";
 }
 
@@ -115,6 +116,27 @@ std::string completion_usage_text()
 	return "Usage: vmux completion bash\n"
 	       "\n"
 	       "Prints the bash completion script (installed by \"make install\").\n";
+}
+
+std::string apply_usage_text()
+{
+	return "Usage: vmux apply [ --dry-run ] [ --prune ] [ --wait SECONDS ] { FILE | DIR } ...\n"
+	       "\n"
+	       "Makes the vmux devices of the netns what the configuration declares: a\n"
+	       "FILE, or every DIR/*.conf in name order; a line declares one device in\n"
+	       "the words of \"vmux link add\" (name and link required). A device that\n"
+	       "is missing is created, one that differs is changed, and one the kernel\n"
+	       "cannot change (type, link, VLAN id or protocol, numtxqueues,\n"
+	       "numrxqueues, macvlan mode passthru) is deleted and created again. An\n"
+	       "option a line leaves out is left as the device has it. Every line is\n"
+	       "checked before anything changes; nothing is sent when nothing differs.\n"
+	       "Each change is printed: \"add\", \"set\" (with the keywords that differ),\n"
+	       "\"replace\", \"delete\".\n"
+	       "\n"
+	       "  --dry-run       print the changes, make none\n"
+	       "  --prune         also delete the vmux devices no line declares\n"
+	       "  --wait SECONDS  first wait up to SECONDS for the lowers and masters\n"
+	       "                  no line declares to appear (at boot)\n";
 }
 
 std::string port_usage_text()

@@ -212,18 +212,6 @@ std::optional<std::uint32_t> name_in_files(std::string_view word,
 	return std::nullopt;
 }
 
-std::vector<std::filesystem::path> conf_files(const std::filesystem::path &dir)
-{
-	std::vector<std::filesystem::path> out;
-	std::error_code ec;
-
-	for (const auto &entry : std::filesystem::directory_iterator(dir, ec))
-		if (entry.path().extension() == ".conf")
-			out.push_back(entry.path());
-	std::ranges::sort(out);
-	return out;
-}
-
 // group GROUP: a number or a name of /etc/iproute2/group (rtnl_group_a2n()).
 void parse_group(const Option &row, std::string_view, Args &args, Attrs &data)
 {

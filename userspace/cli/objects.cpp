@@ -13,6 +13,7 @@ int run_object(Context &ctx, Args &args)
 		{"port", cmd_port, port_usage_text},
 		{"monitor", cmd_monitor, monitor_usage_text},
 		{"completion", cmd_completion, completion_usage_text},
+		{"apply", cmd_apply, apply_usage_text},
 		{"help", cmd_help},
 	};
 

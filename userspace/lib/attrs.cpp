@@ -37,6 +37,12 @@ const Bytes *Attrs::find(std::uint16_t type) const
 	return it == attrs_.end() ? nullptr : &it->second.payload;
 }
 
+void Attrs::copy(const Attrs &other, std::uint16_t type)
+{
+	if (auto it = other.attrs_.find(type); it != other.attrs_.end())
+		attrs_[type] = it->second;
+}
+
 std::optional<std::string> Attrs::get_string(std::uint16_t type) const
 {
 	const Bytes *payload = find(type);

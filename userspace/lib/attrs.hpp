@@ -51,6 +51,9 @@ public:
 	// A nest whose body is an encoded attribute stream (see append_attr()).
 	void put_nested(std::uint16_t type, Bytes body) { attrs_[type] = {std::move(body), true}; }
 
+	// other's attribute of that type, nested or not, if it has one.
+	void copy(const Attrs &other, std::uint16_t type);
+
 	bool has(std::uint16_t type) const { return attrs_.contains(type); }
 	bool empty() const { return attrs_.empty(); }
 	const Bytes *find(std::uint16_t type) const;

@@ -158,6 +158,47 @@ void print_kind_keys(const Kind &kind, const Attrs &data, Printer &out)
 			row.print(row, data, out, kind.options);
 }
 
+// ---- vmux apply ----------------------------------------------------------
+
+Change diff_bytes(const Option &row, const Attrs &want, const Attrs &have, Attrs &out)
+{
+	const Bytes *wanted = want.find(row.attr);
+	const Bytes *present = have.find(row.attr);
+
+	if (!wanted || (present && *present == *wanted))
+		return Change::none;
+	if (row.fixed)
+		return Change::replace;
+	out.copy(want, row.attr);
+	return Change::set;
+}
+
+KindDiff diff_kind_data(const Kind &kind, const Attrs &want, const Attrs &have)
+{
+	KindDiff diff;
+	std::vector<std::uint16_t> done;
+
+	for (const Option &row : kind.options) {
+		if (row.syntax == Syntax::status || !want.has(row.attr))
+			continue;
+		// Rows that share an attribute without a DiffFn of their own
+		// (macvlan's flag words) are one value: compared once.
+		if (!row.diff) {
+			if (std::ranges::find(done, row.attr) != done.end())
+				continue;
+			done.push_back(row.attr);
+		}
+		Change change = (row.diff ? row.diff : diff_bytes)(row, want, have, diff.data);
+
+		if (change == Change::none)
+			continue;
+		if (std::ranges::find(diff.keywords, row.keyword) == diff.keywords.end())
+			diff.keywords.push_back(row.keyword);
+		diff.change = std::max(diff.change, change);
+	}
+	return diff;
+}
+
 // ---- help ----------------------------------------------------------------
 
 std::string option_usage(const Option &row)

@@ -39,12 +39,24 @@ enum class Syntax {
 };
 
 struct Option;
+
+// What `vmux apply` must do to bring a device's kind data to the declared.
+enum class Change {
+	none,		// equal
+	set,		// a changelink sends the row's part of out
+	replace,	// the kernel cannot change it: delete and create again
+};
+
 // Parse the option's value(s), the keyword already consumed (for a
 // bare_choice, keyword is the choice), into the attributes to send.
 using ParseFn = void (*)(const Option &row, std::string_view keyword, Args &args, Attrs &data);
 // Print the row's attribute(s) from a dump; table is the whole kind.
 using PrintFn = void (*)(const Option &row, const Attrs &data, Printer &out,
 			 std::span<const Option> table);
+// Compare the row's part of want (a declaration's IFLA_INFO_DATA) with
+// have (the device's, from a dump); put into out what a changelink must
+// send for it. Called only for a row the declaration names.
+using DiffFn = Change (*)(const Option &row, const Attrs &want, const Attrs &have, Attrs &out);
 
 struct Option {
 	std::string_view keyword;
@@ -60,6 +72,8 @@ struct Option {
 	bool required = false;			// on create
 	ParseFn parse = nullptr;
 	PrintFn print = nullptr;		// nullptr: shown by another row
+	bool fixed = false;			// the kernel refuses to change it
+	DiffFn diff = nullptr;			// nullptr: diff_bytes()
 };
 
 // What the port looks at to find a device of the kind.
@@ -95,6 +109,18 @@ Attrs parse_kind_args(const Kind &kind, Args &args);
 void print_kind_data(const Kind &kind, const Attrs &data, Printer &out);
 // Only the rows of kind.key_attrs, for `port show`.
 void print_kind_keys(const Kind &kind, const Attrs &data, Printer &out);
+// What `vmux apply` changes on a device of the kind: the rows the
+// declaration names whose values differ, by keyword, and what to send.
+struct KindDiff {
+	Change change = Change::none;
+	std::vector<std::string_view> keywords;	// the rows that differ
+	Attrs data;				// IFLA_INFO_DATA of the changelink
+};
+KindDiff diff_kind_data(const Kind &kind, const Attrs &want, const Attrs &have);
+// The default DiffFn: the attribute's bytes, absent in have = different;
+// Change::replace for a fixed row.
+Change diff_bytes(const Option &row, const Attrs &want, const Attrs &have, Attrs &out);
+
 // "Usage: ... vlan id VLANID ..." with one line per option, then what
 // each VALUE stands for and the defaults.
 std::string kind_help(const Kind &kind);

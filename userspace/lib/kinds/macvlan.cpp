@@ -3,6 +3,7 @@
 // vmux_macvlan: the options of ip's macvlan (ip/iplink_macvlan.c, bclim of
 // iproute2 6.4), printed as `ip -d link show` prints a macvlan.
 
+#include <algorithm>
 #include <climits>
 
 #include <linux/if_ether.h>
@@ -118,6 +119,79 @@ void print_sources(const Option &, const Attrs &data, Printer &out, std::span<co
 	out.close_array();
 }
 
+// apply: the kernel neither enters nor leaves mode passthru.
+Change diff_mode(const Option &row, const Attrs &want, const Attrs &have, Attrs &out)
+{
+	auto wanted = want.get<std::uint32_t>(row.attr);
+	auto present = have.get<std::uint32_t>(row.attr);
+
+	if (!wanted || wanted == present)
+		return Change::none;
+	if ((wanted == VMUX_MACVLAN_MODE_PASSTHRU) != (present == VMUX_MACVLAN_MODE_PASSTHRU))
+		return Change::replace;
+	out.copy(want, row.attr);
+	return Change::set;
+}
+
+// apply: no attribute in a dump is the kernel's default, 1.
+Change diff_bclim(const Option &row, const Attrs &want, const Attrs &have, Attrs &out)
+{
+	auto wanted = want.get<std::int32_t>(row.attr);
+
+	if (!wanted || *wanted == have.get<std::int32_t>(row.attr).value_or(1))
+		return Change::none;
+	out.copy(want, row.attr);
+	return Change::set;
+}
+
+std::vector<Bytes> source_list(const Attrs &data)
+{
+	std::vector<Bytes> macs;
+
+	if (const Bytes *list = data.find(IFLA_VMUX_MACVLAN_MACADDR_DATA))
+		for_each_attr(*list, [&](std::uint16_t type, ByteView mac) {
+			if (type == IFLA_VMUX_MACVLAN_MACADDR && mac.size() >= ETH_ALEN)
+				macs.emplace_back(mac.begin(), mac.begin() + ETH_ALEN);
+		});
+	std::ranges::sort(macs);
+	return macs;
+}
+
+// apply: "macaddr set" is the whole list, "flush" an empty one; "add" and
+// "del" hold when the address is in the list or is not.
+Change diff_macaddr(const Option &row, const Attrs &want, const Attrs &have, Attrs &out)
+{
+	auto cmd = want.get<std::uint32_t>(row.attr);
+	std::vector<Bytes> present = source_list(have);
+	bool same = false;
+
+	switch (cmd.value_or(0)) {
+	case VMUX_MACVLAN_MACADDR_SET: {
+		std::vector<Bytes> wanted = source_list(want);
+		auto dups = std::ranges::unique(wanted);
+		wanted.erase(dups.begin(), dups.end());
+		same = wanted == present;
+		break;
+	}
+	case VMUX_MACVLAN_MACADDR_FLUSH:
+		same = present.empty();
+		break;
+	case VMUX_MACVLAN_MACADDR_ADD:
+	case VMUX_MACVLAN_MACADDR_DEL: {
+		const Bytes *mac = want.find(IFLA_VMUX_MACVLAN_MACADDR);
+		bool listed = mac && std::ranges::binary_search(present, *mac);
+		same = listed == (*cmd == VMUX_MACVLAN_MACADDR_ADD);
+		break;
+	}
+	}
+	if (same)
+		return Change::none;
+	out.copy(want, row.attr);
+	out.copy(want, IFLA_VMUX_MACVLAN_MACADDR);
+	out.copy(want, IFLA_VMUX_MACVLAN_MACADDR_DATA);
+	return Change::set;
+}
+
 // ip's rule: nopromisc only with "mode passthru" on the same line.
 void check_nopromisc(Attrs &data)
 {
@@ -132,7 +206,8 @@ void check_nopromisc(Attrs &data)
 const Option options[] = {
 	{.keyword = "mode", .attr = IFLA_VMUX_MACVLAN_MODE, .syntax = Syntax::choice,
 	 .metavar = "MODE", .choices = modes, .fallback = "vepa",
-	 .parse = parse_choice_attr<std::uint32_t>, .print = print_choice_attr<std::uint32_t>},
+	 .parse = parse_choice_attr<std::uint32_t>, .print = print_choice_attr<std::uint32_t>,
+	 .diff = diff_mode},
 	{.keyword = "flag", .attr = IFLA_VMUX_MACVLAN_FLAGS, .syntax = Syntax::choice,
 	 .metavar = "FLAG", .choices = flags, .fallback = "null", .parse = parse_flag_choice},
 	{.keyword = "nopromisc", .attr = IFLA_VMUX_MACVLAN_FLAGS, .syntax = Syntax::keyword,
@@ -149,11 +224,12 @@ const Option options[] = {
 	 .syntax = Syntax::status, .print = print_number_attr<std::uint32_t>},
 	{.keyword = "bclim", .attr = IFLA_VMUX_MACVLAN_BC_CUTOFF, .syntax = Syntax::value,
 	 .metavar = "BCLIM", .min = INT32_MIN, .max = INT32_MAX, .fallback = "1, < 0: no queue",
-	 .parse = parse_number_attr<std::int32_t>, .print = print_number_attr<std::int32_t>},
+	 .parse = parse_number_attr<std::int32_t>, .print = print_number_attr<std::int32_t>,
+	 .diff = diff_bclim},
 	{.keyword = "macaddr", .attr = IFLA_VMUX_MACVLAN_MACADDR_MODE, .syntax = Syntax::value,
 	 .metavar = "MACADDR_CMD", .choices = macaddr_commands,
 	 .grammar = "{ add | del } LLADDR | set [ LLADDR ... ] | flush  (mode source only)",
-	 .parse = parse_macaddr, .print = print_sources},
+	 .parse = parse_macaddr, .print = print_sources, .diff = diff_macaddr},
 };
 
 constexpr std::uint16_t keys[] = {IFLA_VMUX_MACVLAN_MODE, IFLA_VMUX_MACVLAN_FLAGS,

@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstring>
+#include <map>
 
 #include <linux/if_ether.h>
 #include <linux/vmux.h>
@@ -123,26 +125,81 @@ void print_qos_map(const Option &row, const Attrs &data, Printer &out, std::span
 	out.close_array("} ");
 }
 
+// apply: the row's flag as the device has it (no attribute: no flag set).
+Change diff_flag(const Option &row, const Attrs &want, const Attrs &have, Attrs &out)
+{
+	auto wanted = want.get<vmux_vlan_flags>(row.attr);
+	auto present = have.get<vmux_vlan_flags>(row.attr).value_or(vmux_vlan_flags{});
+
+	if (!wanted || !(wanted->mask & row.bit) ||
+	    (wanted->flags & row.bit) == (present.flags & row.bit))
+		return Change::none;
+	out.copy(want, row.attr);
+	return Change::set;
+}
+
+// FROM -> TO of a QoS map nest, the last mapping of a FROM winning, as
+// the kernel applies them.
+std::map<std::uint32_t, std::uint32_t> qos_entries(const Bytes *nest)
+{
+	std::map<std::uint32_t, std::uint32_t> map;
+
+	if (nest)
+		for_each_attr(*nest, [&](std::uint16_t type, ByteView payload) {
+			vmux_vlan_qos_mapping mapping;
+
+			if (type != IFLA_VMUX_VLAN_QOS_MAPPING || payload.size() < sizeof(mapping))
+				return;
+			std::memcpy(&mapping, payload.data(), sizeof(mapping));
+			map[mapping.from] = mapping.to;
+		});
+	return map;
+}
+
+// apply: a declared map is the whole map. The device dumps only the
+// mappings to a non-zero priority; one it has that the declaration does
+// not name is sent as FROM:0, which removes it.
+Change diff_qos_map(const Option &row, const Attrs &want, const Attrs &have, Attrs &out)
+{
+	auto wanted = qos_entries(want.find(row.attr));
+	auto present = qos_entries(have.find(row.attr));
+	std::erase_if(wanted, [](const auto &entry) { return entry.second == 0; });
+	if (wanted == present)
+		return Change::none;
+
+	Bytes nest = *want.find(row.attr);
+	for (const auto &[from, to] : present)
+		if (!wanted.contains(from)) {
+			const vmux_vlan_qos_mapping mapping{.from = from, .to = 0};
+			append_attr(nest, IFLA_VMUX_VLAN_QOS_MAPPING, bytes_of(mapping));
+		}
+	out.put_nested(row.attr, std::move(nest));
+	return Change::set;
+}
+
 constexpr Option flag(std::string_view keyword, std::uint32_t bit, std::string_view fallback)
 {
 	return {.keyword = keyword, .attr = IFLA_VMUX_VLAN_FLAGS, .syntax = Syntax::on_off,
-		.bit = bit, .fallback = fallback, .parse = parse_flag, .print = print_flags};
+		.bit = bit, .fallback = fallback, .parse = parse_flag, .print = print_flags,
+		.diff = diff_flag};
 }
 
 constexpr Option qos_map(std::string_view keyword, std::uint16_t attr)
 {
 	return {.keyword = keyword, .attr = attr, .syntax = Syntax::value, .metavar = "QOS-MAP",
-		.grammar = "FROM:TO [ FROM:TO ... ]", .parse = parse_qos_map, .print = print_qos_map};
+		.grammar = "FROM:TO [ FROM:TO ... ]", .parse = parse_qos_map, .print = print_qos_map,
+		.diff = diff_qos_map};
 }
 
 // Rows in the order ip prints them.
 const Option options[] = {
 	{.keyword = "protocol", .attr = IFLA_VMUX_VLAN_PROTOCOL, .syntax = Syntax::choice,
 	 .metavar = "VLANPROTO", .choices = protocols, .fallback = "802.1Q",
-	 .parse = parse_choice_attr<std::uint16_t>, .print = print_protocol},
+	 .parse = parse_choice_attr<std::uint16_t>, .print = print_protocol, .fixed = true},
 	{.keyword = "id", .attr = IFLA_VMUX_VLAN_ID, .syntax = Syntax::value, .metavar = "VLANID",
 	 .min = 0, .max = 4094, .required = true,
-	 .parse = parse_number_attr<std::uint16_t>, .print = print_number_attr<std::uint16_t>},
+	 .parse = parse_number_attr<std::uint16_t>, .print = print_number_attr<std::uint16_t>,
+	 .fixed = true},
 	flag("reorder_hdr", VMUX_VLAN_FLAG_REORDER_HDR, "on"),
 	flag("gvrp", VMUX_VLAN_FLAG_GVRP, "off"),
 	flag("mvrp", VMUX_VLAN_FLAG_MVRP, "off"),
