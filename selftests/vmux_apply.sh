@@ -29,16 +29,12 @@ ALL_TESTS="
 CONF=
 MON=
 
-# The configuration of the tests: eth0's devices.
+# The configuration of the tests: Documentation/configuration.rst's
+# example, as it is written.
+EXAMPLE=$(dirname "$0")/../Documentation/examples/10-eth0.conf
 write_conf()
 {
-	cat >"$CONF/10-eth0.conf" <<-EOF
-	# eth0's VLAN 100, a macvlan on it, an ipvlan.
-	link eth0 name v100 up type vmux_vlan id 100 egress-qos-map 1:2 3:4
-	link v100 name v100m address 02:00:00:00:01:00 mtu 1400 up \\
-		type vmux_macvlan mode bridge
-	link eth0 name i1 type vmux_ipvlan mode l2
-	EOF
+	cp "$EXAMPLE" "$CONF/10-eth0.conf"
 }
 
 # setup: $A with eth0 and a dummy "other", the configuration in $CONF,
@@ -101,16 +97,16 @@ apply_create()
 	RET=0
 	apply_setup
 	apply_ok --dry-run "$CONF"
-	[[ $OUT == "add v100 ($CONF/10-eth0.conf:2)
-add v100m ($CONF/10-eth0.conf:3)
-add i1 ($CONF/10-eth0.conf:5)" ]]
+	[[ $OUT == "add v100 ($CONF/10-eth0.conf:6)
+add v100m ($CONF/10-eth0.conf:9)
+add i1 ($CONF/10-eth0.conf:12)" ]]
 	check_err $? "dry run plan: $OUT"
 	link_exists "$A" v100
 	check_fail $? "--dry-run created v100"
 	apply_ok "$CONF"
-	[[ $OUT == "add v100 ($CONF/10-eth0.conf:2)
-add v100m ($CONF/10-eth0.conf:3)
-add i1 ($CONF/10-eth0.conf:5)" ]]
+	[[ $OUT == "add v100 ($CONF/10-eth0.conf:6)
+add v100m ($CONF/10-eth0.conf:9)
+add i1 ($CONF/10-eth0.conf:12)" ]]
 	check_err $? "apply output: $OUT"
 	[[ $(info v100 '[.linkinfo.info_kind, .linkinfo.info_data.id, .link,
 		(.linkinfo.info_data.egress_qos | map("\(.from):\(.to)") | join(" ")),
@@ -158,8 +154,8 @@ apply_change()
 	busywait 20000 probe_seen
 	n=$(mon_lines)
 	apply_ok "$CONF"
-	[[ $OUT == "set v100: egress-qos-map ($CONF/10-eth0.conf:2)
-set v100m: mtu mode ($CONF/10-eth0.conf:3)" ]]
+	[[ $OUT == "set v100: egress-qos-map ($CONF/10-eth0.conf:6)
+set v100m: mtu mode ($CONF/10-eth0.conf:9)" ]]
 	check_err $? "apply output: $OUT"
 	busywait 20000 probe_seen
 	[[ $(events_since "$n" | jq -r .ifname | sort | uniq | xargs) == "v100 v100m" ]]
@@ -172,7 +168,7 @@ set v100m: mtu mode ($CONF/10-eth0.conf:3)" ]]
 	# Changed by hand: apply puts it back.
 	vm "$A" link set v100m down
 	apply_ok "$CONF"
-	[[ $OUT == "set v100m: up ($CONF/10-eth0.conf:3)" ]]
+	[[ $OUT == "set v100m: up ($CONF/10-eth0.conf:9)" ]]
 	check_err $? "up again: $OUT"
 	is_up "$A" v100m
 	check_err $? "v100m is not up again"
@@ -189,8 +185,8 @@ apply_replace()
 	old=$(info v100m .ifindex)
 	sed -i 's/id 100/id 101/' "$CONF/10-eth0.conf"
 	apply_ok --dry-run "$CONF"
-	[[ $OUT == "replace v100: id ($CONF/10-eth0.conf:2)
-replace v100m: link ($CONF/10-eth0.conf:3)" ]]
+	[[ $OUT == "replace v100: id ($CONF/10-eth0.conf:6)
+replace v100m: link ($CONF/10-eth0.conf:9)" ]]
 	check_err $? "plan: $OUT"
 	[[ $(info v100 .linkinfo.info_data.id) == 100 ]]
 	check_err $? "--dry-run changed v100"
@@ -204,7 +200,7 @@ replace v100m: link ($CONF/10-eth0.conf:3)" ]]
 	vm "$A" link del i1
 	vm "$A" link add link eth0 name i1 type vmux_vlan id 7
 	apply_ok "$CONF"
-	[[ $OUT == "replace i1: type ($CONF/10-eth0.conf:5)" ]]
+	[[ $OUT == "replace i1: type ($CONF/10-eth0.conf:12)" ]]
 	check_err $? "kind change: $OUT"
 	[[ $(info i1 .linkinfo.info_kind) == vmux_ipvlan ]]
 	check_err $? "i1 is not an ipvlan again"
@@ -287,7 +283,7 @@ link eth0 name v300 type vlan id 4095" \
 	refused "link eth0 name v200 type vlan id 200 bogus" \
 		"Error: $bad:1: argument \"bogus\" is wrong: unknown vlan option, try \"vmux link help vlan\""
 	refused "link eth0 name v100 type vlan id 5" \
-		"Error: $bad:1: argument \"v100\" is wrong: device declared twice, first at $CONF/10-eth0.conf:2"
+		"Error: $bad:1: argument \"v100\" is wrong: device declared twice, first at $CONF/10-eth0.conf:6"
 	refused "link eth0 name other type vlan id 5" \
 		"Error: $bad:1: argument \"other\" is wrong: a device of that name exists and is no vmux device (type dummy): vmux apply leaves it alone"
 	refused "link eth9 name v9 type vlan id 9" \
@@ -309,7 +305,7 @@ apply_wait()
 	apply_setup
 	sed -i 's/link eth0 name i1/link eth1 name i1/' "$CONF/10-eth0.conf"
 	OUT=$(vm "$A" apply --wait 0 "$CONF" 2>&1)
-	[[ $OUT == "Error: $CONF/10-eth0.conf:5: Cannot find device \"eth1\"" ]]
+	[[ $OUT == "Error: $CONF/10-eth0.conf:12: Cannot find device \"eth1\"" ]]
 	check_err $? "without eth1: $OUT"
 	link_exists "$A" v100
 	check_fail $? "v100 made though eth1 is missing"

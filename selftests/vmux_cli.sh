@@ -618,7 +618,7 @@ ip:   $theirs"
 # The man page's EXAMPLES, as written, on an eth0 of their own.
 cli_man_examples()
 {
-	local man line n=0
+	local man line etc n=0
 
 	RET=0
 	setup_ns A
@@ -628,9 +628,14 @@ cli_man_examples()
 	defer ip netns del blue
 	man=$(dirname "$0")/../Documentation/man/vmux.8
 	ip -n "$A" link add eth0 type dummy
+	# /etc/vmux: the example configuration, in a directory of the test's.
+	etc=$(mktemp -d /tmp/vmux-etc.XXXXXX)
+	defer rm -rf "$etc"
+	cp "$(dirname "$0")/../Documentation/examples/10-eth0.conf" "$etc/"
 	while read -r line; do
 		line=${line#.B }
 		line=${line//\\-/-}
+		line=${line//\/etc\/vmux/$etc}
 		[[ $line == vmux* ]] || continue
 		n=$((n + 1))
 		# shellcheck disable=SC2086

@@ -40,6 +40,8 @@ check "" vmux link add link eth0 name x type vlan id ""
 check "" vmux link add link eth0 name x type macvlan bcqueuelen ""
 check "" vmux link add link eth0 x numtxqueues ""
 check "" vmux link set x mtu ""
+check "--dry-run --prune --wait" vmux apply --
+check "" vmux apply --wait ""
 check "" vmux link set x alias ""
 # Values from the tables.
 check "on off" vmux link add link eth0 name x type vlan reorder_hdr ""

@@ -41,6 +41,13 @@ check 0 stdout "Usage: vmux link show" link show help
 check 0 stdout "Usage: vmux port show" port show help
 check 0 stdout "Usage: vmux monitor [ link ]" monitor help
 check 0 stdout "Usage: vmux completion bash" completion help
+check 0 stdout "Usage: vmux apply [ --dry-run ] [ --prune ] [ --wait SECONDS ]" apply help
+check 1 stderr 'Not enough information: a configuration FILE or DIR is required' apply
+check 1 stderr 'Error: argument "--frob" is wrong: apply takes --dry-run, --prune and --wait SECONDS' \
+	apply --frob /etc/vmux
+check 1 stderr 'Error: argument "-1" is wrong: --wait must be 0-86400 seconds' apply --wait -1 /etc/vmux
+check 1 stderr 'Cannot open file "/nonexistent/vmux.conf" for reading: No such file or directory' \
+	apply /nonexistent/vmux.conf
 check 0 stdout "VLANID := 0-4094" link add link eth0 name v type vlan help
 check 0 stdout "complete -F _vmux vmux" completion bash
 check 1 stderr "Usage: vmux"

@@ -70,7 +70,7 @@ _vmux()
 			COMPREPLY=($(compgen -W "-Version -details -json -pretty -statistics
 				-brief -oneline -color -netns -batch -force -help" -- "$cur"))
 		else
-			COMPREPLY=($(compgen -W "link port monitor completion help" -- "$cur"))
+			COMPREPLY=($(compgen -W "link port monitor apply completion help" -- "$cur"))
 		fi
 		return
 	fi
@@ -92,6 +92,16 @@ _vmux()
 	port) [[ $i -eq $cword ]] && COMPREPLY=($(compgen -W "show help" -- "$cur")) ||
 		COMPREPLY=($(compgen -W "$(_vmux_devices "$netns")" -- "$cur")); return ;;
 	monitor) COMPREPLY=($(compgen -W "link" -- "$cur")); return ;;
+	apply)
+		# --wait's SECONDS is free; then options, files and directories.
+		if [[ $prev == --wait ]]; then
+			return
+		elif [[ $cur == -* ]]; then
+			COMPREPLY=($(compgen -W "--dry-run --prune --wait" -- "$cur"))
+		else
+			COMPREPLY=($(compgen -f -- "$cur"))
+		fi
+		return ;;
 	completion) COMPREPLY=($(compgen -W "bash" -- "$cur")); return ;;
 	*) return ;;
 	esac
