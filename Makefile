@@ -90,7 +90,7 @@ DEBUG_KMOD := $(abspath $(BUILD_DIR))/kmod-debug
 KMOD_TREE := $(abspath $(BUILD_DIR))/kmod/$(KVER)
 
 .PHONY: all kmod kmod-tree userspace userspace-clang unit selftest check demo bench install uninstall deb \
-	clean deps checkpatch shellcheck kdir-check help kmod-debug check-debug dkms-check
+	clean deps checkpatch shellcheck kdir-check help kmod-debug check-debug dkms-check deb-check
 
 all: kmod userspace
 
@@ -308,6 +308,12 @@ install: userspace kdir-check
 # then lintian, which fails it on an error.
 VMUX_VERSION := $(shell cat VERSION)
 DEB_DIR := $(abspath $(BUILD_DIR))/deb
+# make deb-check: make deb, then install both packages on this machine (as
+# root), check DKMS's modules, boot 6.1 and 6.12 in the VM to load them,
+# purge, and check nothing is left (scripts/deb-check.sh).
+deb-check: deb
+	BUILD_DIR=$(BUILD_DIR) scripts/deb-check.sh
+
 deb:
 	@scripts/install-deps.sh --deb --check >/dev/null || scripts/install-deps.sh --deb
 	rm -rf $(DEB_DIR)

@@ -110,10 +110,11 @@ add i1 ($CONF/10-eth0.conf:12)" ]]
 	check_err $? "apply output: $OUT"
 	[[ $(info v100 '[.linkinfo.info_kind, .linkinfo.info_data.id, .link,
 		(.linkinfo.info_data.egress_qos | map("\(.from):\(.to)") | join(" ")),
-		(.flags | index("UP") != null)] | join(",")') == "vmux_vlan,100,eth0,1:2 3:4,true" ]]
+		(.flags | index("UP") != null)] | join(",")') == "vmux_vlan,100,eth0,1:2 3:4,false" ]]
 	check_err $? "v100: $(info v100 .)"
 	[[ $(info v100m '[.linkinfo.info_kind, .linkinfo.info_data.mode, .link, .mtu,
-		.address] | join(",")') == "vmux_macvlan,bridge,v100,1400,02:00:00:00:01:00" ]]
+		.address, (.flags | index("UP") != null)] | join(",")') == \
+		"vmux_macvlan,bridge,v100,1400,02:00:00:00:01:00,true" ]]
 	check_err $? "v100m: $(info v100m .)"
 	[[ $(info i1 '[.linkinfo.info_kind, .linkinfo.info_data.mode] | join(",")') == "vmux_ipvlan,l2" ]]
 	check_err $? "i1: $(info i1 .)"
