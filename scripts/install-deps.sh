@@ -6,6 +6,9 @@
 # update" only when something is missing.
 #
 #   scripts/install-deps.sh          build + test
+#   scripts/install-deps.sh --build  only what a plain build needs (make all,
+#                                    make unit, make deb's Build-Depends):
+#                                    no QEMU, no kernel image, no 6.12
 #   scripts/install-deps.sh --debug  also what building the debug kernel
 #                                    needs (make check CHECK_DEBUG=1, as CI)
 #   scripts/install-deps.sh --bench  also what make bench's charts need
@@ -33,24 +36,32 @@
 
 set -euo pipefail
 
-pkgs=(
-	# build: module and userspace (with gcc, and clang as CI does)
-	build-essential cmake pkg-config clang
+# A plain build: module (against 6.1's headers) and userspace with gcc.
+build_pkgs=(
+	build-essential cmake pkg-config
 	libnl-3-dev libfmt-dev
 	catch2		# the unit tests
-	libmnl-dev	# the selftests' netlink fuzzer (selftests/nlfuzz)
 	libbpf-dev	# "link set DEV xdp object FILE", as ip loads it
 	binutils	# readelf: the build-id the ip plugins are bound to
-	linux-image-amd64 linux-headers-amd64 kmod	# 6.1; 6.12: see below
+	iproute2	# the ip the plugins are built for
+	linux-headers-amd64 kmod
+)
+# Testing it: clang as CI builds, the kernels to boot, DKMS, the VM.
+test_pkgs=(
+	clang
+	libmnl-dev	# the selftests' netlink fuzzer (selftests/nlfuzz)
+	linux-image-amd64	# 6.1; 6.12: see below
 	dkms linux-headers-cloud-amd64 linux-headers-rt-amd64	# scripts/dkms-check.sh
 	# the VM harness (selftests/vm/run): QEMU, a static busybox initramfs
 	qemu-system-x86 busybox-static cpio gzip xz-utils zstd util-linux coreutils
 	# inside the VM (the guest runs the host's own root over 9p)
-	iproute2 iputils-ping tcpdump ethtool nftables iptables strace pahole
+	iputils-ping tcpdump ethtool nftables iptables strace pahole
 	jq procps psmisc python3 bash iperf3
+	systemd		# systemd-analyze verify on vmux.service
 	# CI
 	git
 )
+pkgs=("${build_pkgs[@]}" "${test_pkgs[@]}")
 # scripts/debug-kernel.sh: building a kernel from linux-source-6.1
 debug_pkgs=(linux-source-6.1 flex bison bc libelf-dev libssl-dev)
 # make bench: its charts (bench/report.py)
@@ -61,16 +72,18 @@ dev_pkgs=(sparse shellcheck "${debug_pkgs[@]}" "${bench_pkgs[@]}" "${deb_pkgs[@]
 
 check_only=0
 no_initramfs=0
+build_only=0
 while (($#)); do
 	case "$1" in
+	--build) pkgs=("${build_pkgs[@]}"); build_only=1 ;;
 	--debug) pkgs+=("${debug_pkgs[@]}") ;;
 	--bench) pkgs+=("${bench_pkgs[@]}") ;;
 	--deb) pkgs+=("${deb_pkgs[@]}") ;;
 	--dev) pkgs+=("${dev_pkgs[@]}") ;;
 	--check) check_only=1 ;;
 	--no-initramfs) no_initramfs=1 ;;
-	-h|--help) sed -n '3,32s/^# \{0,1\}//p' "$0"; exit 0 ;;
-	*) echo "usage: $0 [--debug] [--bench] [--deb] [--dev] [--check] [--no-initramfs]" >&2; exit 2 ;;
+	-h|--help) sed -n '3,35s/^# \{0,1\}//p' "$0"; exit 0 ;;
+	*) echo "usage: $0 [--build] [--debug] [--bench] [--deb] [--dev] [--check] [--no-initramfs]" >&2; exit 2 ;;
 	esac
 	shift
 done
@@ -131,6 +144,20 @@ missing=()
 for p in "${pkgs[@]}"; do
 	installed "$p" || missing+=("$p")
 done
+# A plain build needs no 6.12: what it lacks is all.
+if ((build_only)); then
+	if ((${#missing[@]} == 0)); then
+		echo "install-deps: all ${#pkgs[@]} packages of a plain build are installed"
+		exit 0
+	fi
+	echo "install-deps: missing: ${missing[*]}"
+	((check_only)) && exit 1
+	((EUID == 0)) || { echo "install-deps: need root to install them (sudo $0)" >&2; exit 1; }
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get -y -q -o DPkg::Lock::Timeout=300 update
+	apt-get -y -q -o DPkg::Lock::Timeout=300 install --no-install-recommends "${missing[@]}"
+	exit 0
+fi
 # The headers an installed 6.12 image still lacks.
 k612=$(k612_installed) || k612=
 k612_missing=()
