@@ -287,7 +287,8 @@ std::string_view action_name(Action action)
 
 struct Step {
 	Action action = Action::none;
-	Declaration *decl = nullptr;	// null: a device --prune deletes
+	Declaration *decl = nullptr;	// null: a device the configuration does not name
+	std::string why;		// then why it goes
 	std::string name;
 	int ifindex = 0;		// set, replace, delete: the device now
 	std::vector<std::string_view> changes;	// the keywords that differ
@@ -389,6 +390,7 @@ public:
 				continue;
 			Step step;
 			step.action = Action::del;
+			step.why = "in no declaration";
 			step.name = name;
 			step.ifindex = dev.info.ifindex;
 			found.emplace_back(depth(dev), std::move(step));
@@ -405,6 +407,46 @@ public:
 		for (auto &[d, step] : found)
 			steps.push_back(std::move(step));
 		return steps;
+	}
+
+	// The undeclared devices stacked on one that is deleted or replaced
+	// (8021q or macvlan on a vmux device, say): the kernel deletes them
+	// with it. Listed so that the plan says so; the uppermost first.
+	std::vector<Step> gone_with(const std::vector<Step> &steps, const std::vector<Declaration> &decls) const
+	{
+		std::map<std::uint32_t, const Step *> doomed;
+		std::vector<Step> gone;
+
+		for (const Step &step : steps)
+			if (step.action == Action::del || step.action == Action::replace)
+				doomed[static_cast<std::uint32_t>(step.ifindex)] = &step;
+		for (bool more = true; more;) {
+			more = false;
+			for (const auto &[name, dev] : devices_) {
+				const auto index = static_cast<std::uint32_t>(dev.info.ifindex);
+				if (!dev.info.link || dev.info.link_netnsid || doomed.contains(index) ||
+				    !doomed.contains(*dev.info.link) ||
+				    std::ranges::find(decls, name, &Declaration::name) != decls.end())
+					continue;
+				const Step &under = *doomed.at(*dev.info.link);
+				Step step;
+				step.action = Action::del;
+				step.name = name;
+				step.ifindex = dev.info.ifindex;
+				step.why = fmt::format("on {}, which is {}", under.name,
+						       under.action == Action::replace ? "replaced" : "deleted");
+				gone.push_back(std::move(step));
+				doomed[index] = &gone.back();
+				more = true;
+				// gone may reallocate: the pointers into it start over.
+				break;
+			}
+			if (more)
+				for (const Step &step : gone)
+					doomed[static_cast<std::uint32_t>(step.ifindex)] = &step;
+		}
+		std::ranges::reverse(gone);
+		return gone;
 	}
 
 	// What --wait waits for: the lowers and masters no declaration makes.
@@ -509,7 +551,8 @@ void print_step(Printer &out, const Step &step)
 		out.print(Out::json, "line", "", step.decl->line);
 		out.text(fmt::format(" ({})", step.decl->where()));
 	} else {
-		out.text(" (in no declaration)");
+		out.print(Out::json, "why", "", step.why);
+		out.text(fmt::format(" ({})", step.why));
 	}
 	out.close_object();
 	out.nl();
@@ -601,6 +644,8 @@ int cmd_apply(Context &ctx, Args &args)
 		steps = planner.prune(decls);
 	for (Declaration *decl : in_creation_order(decls))
 		steps.push_back(planner.plan(*decl));
+	std::vector<Step> gone = planner.gone_with(steps, decls);
+	steps.insert(steps.begin(), std::make_move_iterator(gone.begin()), std::make_move_iterator(gone.end()));
 
 	Printer out = ctx.printer();
 	out.open_array("");
