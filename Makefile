@@ -90,7 +90,8 @@ DEBUG_KMOD := $(abspath $(BUILD_DIR))/kmod-debug
 KMOD_TREE := $(abspath $(BUILD_DIR))/kmod/$(KVER)
 
 .PHONY: all kmod kmod-tree userspace userspace-clang unit selftest check demo bench install uninstall deb \
-	clean deps checkpatch shellcheck kdir-check help kmod-debug check-debug dkms-check deb-check
+	clean deps checkpatch shellcheck kdir-check help kmod-debug check-debug dkms-check deb-check \
+	dkms-source
 
 all: kmod userspace
 
@@ -112,16 +113,24 @@ kmod: kdir-check
 # Kbuild builds an M= module in place, so a module for another kernel gets
 # a tree of its own: symlinks to the sources (make sees a changed source
 # through its link; a deleted one's link goes) and the objects beside them.
+# The module's source: what Kbuild, dkms.conf and a vmux-dkms package need,
+# no build products. The one list of it (kmod_tree, dkms-source).
+KMOD_SOURCES := Kbuild VERSION kmod/Kbuild $(filter-out %.mod.c,$(wildcard kmod/*.c)) \
+	$(wildcard kmod/*.h) include/uapi/linux/vmux.h
+
 define kmod_tree
-	@mkdir -p $(1)/kmod
+	@if [ -L $(1)/include ]; then rm $(1)/include; fi
+	@mkdir -p $(1)/kmod $(1)/include/uapi/linux
 	@find $(1) -xtype l -delete
-	@ln -sfn $(CURDIR)/Kbuild $(1)/Kbuild
-	@ln -sfn $(CURDIR)/VERSION $(1)/VERSION
-	@ln -sfn $(CURDIR)/include $(1)/include
-	@for f in kmod/Kbuild $(filter-out %.mod.c,$(wildcard kmod/*.c)) $(wildcard kmod/*.h); do \
-		ln -sfn $(CURDIR)/$$f $(1)/$$f || exit 1; \
-	done
+	@for f in $(KMOD_SOURCES); do ln -sfn $(CURDIR)/$$f $(1)/$$f || exit 1; done
 endef
+
+# make dkms-source DEST=DIR: the module's source copied into DIR, as DKMS
+# takes it (/usr/src/vmux-<version>/; debian/rules, scripts/dkms-check.sh).
+dkms-source:
+	@test -n "$(DEST)" || { echo "make dkms-source: DEST=DIR is required" >&2; exit 1; }
+	@mkdir -p $(DEST)
+	@cp --parents -t $(DEST) $(KMOD_SOURCES)
 
 # The module as DKMS builds it (dkms.conf), for every kernel whose headers
 # are installed, in a scratch DKMS tree: build/dkms/.

@@ -76,14 +76,9 @@ fi
 # what dkms.conf and Kbuild need, no build products.
 rm -rf "$work"/src "$work"/tree "$work"/log
 src=$work/src/$name-$version
-mkdir -p "$src"/kmod "$src"/include "$work"/tree "$work"/log
-cp Kbuild VERSION "$src"/
+mkdir -p "$work"/tree "$work"/log
+make --no-print-directory -s dkms-source DEST="$src"
 sed "s/#MODULE_VERSION#/$version/" dkms.conf >"$src"/dkms.conf
-cp -R include/uapi "$src"/include/
-cp kmod/Kbuild kmod/*.h "$src"/kmod/
-for f in kmod/*.c; do
-	[[ $f == *.mod.c ]] || cp "$f" "$src"/kmod/
-done
 
 dkms_opts=(-m "$name" -v "$version" --sourcetree "$work"/src --dkmstree "$work"/tree)
 # Debian's dkms signs what it builds, with /var/lib/dkms/mok.key, which it

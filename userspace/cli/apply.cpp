@@ -298,10 +298,7 @@ struct Step {
 
 class Planner {
 public:
-	Planner(Context &ctx, std::map<std::string, Device> devices)
-		: ctx_(ctx), devices_(std::move(devices))
-	{
-	}
+	explicit Planner(std::map<std::string, Device> devices) : devices_(std::move(devices)) {}
 
 	Step plan(Declaration &decl)
 	{
@@ -515,7 +512,6 @@ private:
 		return remember(step);
 	}
 
-	Context &ctx_;
 	std::map<std::string, Device> devices_;
 	std::map<std::string, Action> planned_;
 };
@@ -638,7 +634,7 @@ int cmd_apply(Context &ctx, Args &args)
 	if (a.wait)
 		wait_for(ctx, Planner::outside_names(decls), a.wait);
 
-	Planner planner(ctx, current_devices(ctx));
+	Planner planner(current_devices(ctx));
 	std::vector<Step> steps;
 	if (a.prune)
 		steps = planner.prune(decls);

@@ -168,8 +168,8 @@ Change diff_macaddr(const Option &row, const Attrs &want, const Attrs &have, Att
 	switch (cmd.value_or(0)) {
 	case VMUX_MACVLAN_MACADDR_SET: {
 		std::vector<Bytes> wanted = source_list(want);
-		auto dups = std::ranges::unique(wanted);
-		wanted.erase(dups.begin(), dups.end());
+		// std::unique: clang 15 cannot take libstdc++ 12's ranges::unique.
+		wanted.erase(std::unique(wanted.begin(), wanted.end()), wanted.end());
 		same = wanted == present;
 		break;
 	}
