@@ -132,7 +132,13 @@ apply_again()
 
 	RET=0
 	apply_setup
+	# A macvlan on a macvlan, an ipvlan on an ipvlan: the kernel puts
+	# them on the lower's lower, which is no difference.
+	printf '%s\n' "link v100m name m2 type vmux_macvlan mode bridge" \
+		"link i1 name i2 type vmux_ipvlan mode l2" >"$CONF/20-stack.conf"
 	apply_ok "$CONF"
+	[[ $(info m2 .link):$(info i2 .link) == v100:eth0 ]]
+	check_err $? "m2 on $(info m2 .link), i2 on $(info i2 .link)"
 	busywait 20000 probe_seen
 	n=$(mon_lines)
 	apply_ok "$CONF"
@@ -320,6 +326,16 @@ link eth0 name v300 type vlan id 4095" \
 		"Error: $bad:1: argument \"add\" is wrong: a declaration is what follows \"vmux link add\": leave out \"link add\""
 	refused "link eth0 name v9 type vlan id \"9" \
 		"Error: $bad:1: unterminated quote"
+	# The lower's port keeps one ipvlan mode and flags for all.
+	refused "link eth0 name i2 type vmux_ipvlan mode l2 private" \
+		"Error: $bad:1: argument \"flags\" is wrong: one value for every ipvlan on eth0, and $CONF/10-eth0.conf:12 gives another"
+	refused "link eth0 name i2 address 02:00:00:00:00:09 type vmux_ipvlan mode l2" \
+		"Error: $bad:1: argument \"address\" is wrong: this ipvlan takes its lower's address"
+	mkdir "$CONF/30-dir.conf"
+	OUT=$(vm "$A" apply "$CONF" 2>&1)
+	[[ $? == 1 && $OUT == "Cannot read \"$CONF/30-dir.conf\": a directory" ]]
+	check_err $? "a directory named *.conf: $OUT"
+	rmdir "$CONF/30-dir.conf"
 	log_test "a bad file is refused whole, by file, line and word"
 }
 

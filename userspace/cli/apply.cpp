@@ -12,11 +12,13 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <map>
 #include <set>
 #include <thread>
+#include <tuple>
 
 #include <fmt/format.h>
 #include <linux/if.h>
@@ -115,7 +117,10 @@ void read_file(const std::filesystem::path &path, std::vector<Declaration> &decl
 	std::ifstream in(path);
 	std::string command;
 	int lineno = 0;
+	std::error_code ec;
 
+	if (std::filesystem::is_directory(path, ec))
+		throw std::runtime_error(fmt::format("Cannot read \"{}\": a directory", path.string()));
 	if (!in)
 		throw std::runtime_error(fmt::format("Cannot open file \"{}\" for reading: {}", path.string(),
 						     std::strerror(errno)));
@@ -142,6 +147,45 @@ void read_file(const std::filesystem::path &path, std::vector<Declaration> &decl
 	}
 }
 
+// The lower whose port a declared device joins: a macvlan or ipvlan on a
+// declared device of its own kind joins that one's lower.
+std::string port_lower(const std::vector<Declaration> &decls, const Declaration &decl)
+{
+	std::string lower = decl.args.lower;
+
+	for (std::size_t hops = 0; decl.kind->reparents && hops < decls.size(); hops++) {
+		auto it = std::ranges::find(decls, lower, &Declaration::name);
+		if (it == decls.end() || it->kind != decl.kind)
+			break;
+		lower = it->args.lower;
+	}
+	return lower;
+}
+
+// What a lower's port keeps for all devices of a kind (ipvlan's mode and
+// flags, macvlan's bclim) is declared once: two lines that differ would
+// undo each other at every run.
+void check_port_attrs(const std::vector<Declaration> &decls)
+{
+	std::map<std::tuple<std::string, const Kind *, std::uint16_t>, const Declaration *> first;
+
+	for (const Declaration &decl : decls) {
+		for (std::uint16_t attr : decl.kind->port_attrs) {
+			const Bytes *value = decl.data.find(attr);
+			if (!value)
+				continue;
+			std::string lower = port_lower(decls, decl);
+			auto [it, fresh] = first.emplace(std::tuple{lower, decl.kind, attr}, &decl);
+			if (fresh || *it->second->data.find(attr) == *value)
+				continue;
+			auto row = std::ranges::find(decl.kind->options, attr, &Option::attr);
+			throw at(decl, invalid_arg(row->keyword,
+						   fmt::format("one value for every {} on {}, and {} gives another",
+							       decl.kind->name, lower, it->second->where())));
+		}
+	}
+}
+
 std::vector<Declaration> read_configuration(const std::vector<std::string> &paths)
 {
 	std::vector<Declaration> decls;
@@ -153,7 +197,7 @@ std::vector<Declaration> read_configuration(const std::vector<std::string> &path
 			read_file(path, decls);
 			continue;
 		}
-		for (const auto &file : conf_files(path))
+		for (const auto &file : conf_files(path, true))
 			read_file(file, decls);
 	}
 
@@ -173,7 +217,13 @@ std::vector<Declaration> read_configuration(const std::vector<std::string> &path
 		if (!fresh)
 			throw at(decl, invalid_arg(decl.name, fmt::format("device declared twice, first at {}",
 									  first->second->where())));
+		// It would differ at every run: the kernel gives it another.
+		if (decl.attrs.has(IFLA_ADDRESS) && decl.kind->takes_address &&
+		    !decl.kind->takes_address(decl.data))
+			throw at(decl, invalid_arg("address", fmt::format("this {} takes its lower's address",
+									  decl.kind->name)));
 	}
+	check_port_attrs(decls);
 	return decls;
 }
 
@@ -289,6 +339,7 @@ struct Step {
 	Action action = Action::none;
 	Declaration *decl = nullptr;	// null: a device the configuration does not name
 	std::string why;		// then why it goes
+	bool by_kernel = false;		// deleted with its lower, not by apply
 	std::string name;
 	int ifindex = 0;		// set, replace, delete: the device now
 	std::vector<std::string_view> changes;	// the keywords that differ
@@ -326,8 +377,7 @@ public:
 		if (auto lower = planned_.find(decl.args.lower);
 		    lower != planned_.end() && (lower->second == Action::add || lower->second == Action::replace))
 			return replace(step, "link");
-		if (dev.info.link != static_cast<std::uint32_t>(devices_.at(decl.args.lower).info.ifindex) ||
-		    dev.info.link_netnsid)
+		if (dev.info.link != expected_link(decl) || dev.info.link_netnsid)
 			return replace(step, "link");
 
 		Attrs want_generic, want_data;
@@ -422,12 +472,24 @@ public:
 			for (const auto &[name, dev] : devices_) {
 				const auto index = static_cast<std::uint32_t>(dev.info.ifindex);
 				if (!dev.info.link || dev.info.link_netnsid || doomed.contains(index) ||
-				    !doomed.contains(*dev.info.link) ||
-				    std::ranges::find(decls, name, &Declaration::name) != decls.end())
+				    !doomed.contains(*dev.info.link) || !dies_with_lower(dev.info))
 					continue;
 				const Step &under = *doomed.at(*dev.info.link);
+				auto decl = std::ranges::find(decls, name, &Declaration::name);
+				if (decl != decls.end()) {
+					// On a declared device that is replaced: replaced
+					// with it. On an undeclared one that goes: lost.
+					if (under.decl)
+						continue;
+					throw at(*decl, invalid_arg(decl->args.lower,
+								    fmt::format("the lower is on {}, which is {}, "
+										"and is in no declaration",
+										under.name, under.action == Action::replace
+											? "replaced" : "deleted")));
+				}
 				Step step;
 				step.action = Action::del;
+				step.by_kernel = true;
 				step.name = name;
 				step.ifindex = dev.info.ifindex;
 				step.why = fmt::format("on {}, which is {}", under.name,
@@ -444,6 +506,15 @@ public:
 		}
 		std::ranges::reverse(gone);
 		return gone;
+	}
+
+	// The kinds the kernel deletes with their lower (a tunnel whose link
+	// goes stays).
+	static bool dies_with_lower(const LinkInfo &info)
+	{
+		static constexpr std::string_view kinds[] = {"vlan", "macvlan", "macvtap", "ipvlan", "ipvtap"};
+
+		return info.is_vmux() || std::ranges::find(kinds, info.kind) != std::end(kinds);
 	}
 
 	// What --wait waits for: the lowers and masters no declaration makes.
@@ -466,6 +537,17 @@ private:
 		if (!planned_.contains(decl.args.lower) && !devices_.contains(decl.args.lower))
 			throw at(decl, std::runtime_error(
 					       fmt::format("Cannot find device \"{}\"", decl.args.lower)));
+	}
+
+	// The lower the kernel gives the device: the declared one, or for a
+	// macvlan or ipvlan on one of its kind, that one's lower.
+	std::uint32_t expected_link(const Declaration &decl) const
+	{
+		const LinkInfo &lower = devices_.at(decl.args.lower).info;
+
+		if (decl.kind->reparents && lower.kind == decl.kind->kernel_kind && lower.link)
+			return *lower.link;
+		return static_cast<std::uint32_t>(lower.ifindex);
 	}
 
 	std::uint32_t master_index(const Declaration &decl)
@@ -645,33 +727,52 @@ int cmd_apply(Context &ctx, Args &args)
 
 	Printer out = ctx.printer();
 	out.open_array("");
-	for (const Step &step : steps)
-		if (step.action != Action::none)
-			print_step(out, step);
-	out.close_array();
 	if (a.dry_run) {
+		for (const Step &step : steps)
+			if (step.action != Action::none)
+				print_step(out, step);
+		out.close_array();
 		emit(out.take());
 		return 0;
 	}
 
-	// Deletes first, children before lowers (replaced devices in
-	// reverse order: a replaced lower's children are replaced too), then
-	// creates and changes, lowers first.
-	for (const Step &step : steps)
-		if (step.action == Action::del)
-			del(ctx, step);
-	for (auto step = steps.rbegin(); step != steps.rend(); ++step)
-		if (step->action == Action::replace)
-			del(ctx, *step);
-	ctx.forget_ifindexes();
-	for (Step &step : steps) {
-		if (step.action == Action::add || step.action == Action::replace) {
-			LinkRequest req = resolve_link_args(ctx, std::move(step.decl->args));
-			send(ctx, req.build(), step);
-		} else if (step.action == Action::set) {
-			send(ctx, step.set.build(), step);
+	// Each step is printed once done: if the kernel refuses one, what was
+	// done before it is on the output. Deletions first, children before
+	// lowers (replaced devices in reverse order: a replaced lower's
+	// children are replaced too), then creations and changes, lowers first.
+	auto done = [&](const Step &step) {
+		print_step(out, step);
+		emit(out.take());
+		std::fflush(stdout);
+	};
+	try {
+		for (const Step &step : steps)
+			if (step.action == Action::del && !step.by_kernel) {
+				del(ctx, step);
+				done(step);
+			}
+		for (auto step = steps.rbegin(); step != steps.rend(); ++step)
+			if (step->action == Action::replace)
+				del(ctx, *step);
+		for (const Step &step : steps)
+			if (step.by_kernel)
+				done(step);
+		ctx.forget_ifindexes();
+		for (Step &step : steps) {
+			if (step.action == Action::add || step.action == Action::replace)
+				send(ctx, resolve_link_args(ctx, std::move(step.decl->args)).build(), step);
+			else if (step.action == Action::set)
+				send(ctx, step.set.build(), step);
+			else
+				continue;
+			done(step);
 		}
+	} catch (...) {
+		out.close_array();
+		emit(out.take());
+		throw;
 	}
+	out.close_array();
 	emit(out.take());
 	return 0;
 }

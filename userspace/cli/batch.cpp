@@ -68,14 +68,18 @@ int read_command(std::istream &in, std::string &command)
 	return lines;
 }
 
-std::vector<std::filesystem::path> conf_files(const std::filesystem::path &dir)
+std::vector<std::filesystem::path> conf_files(const std::filesystem::path &dir, bool strict)
 {
 	std::vector<std::filesystem::path> out;
 	std::error_code ec;
+	std::filesystem::directory_iterator it(dir, ec);
 
-	for (const auto &entry : std::filesystem::directory_iterator(dir, ec))
-		if (entry.path().extension() == ".conf")
-			out.push_back(entry.path());
+	for (; !ec && it != std::filesystem::directory_iterator(); it.increment(ec))
+		if (it->path().extension() == ".conf")
+			out.push_back(it->path());
+	if (ec && strict)
+		throw std::runtime_error(fmt::format("Cannot read directory \"{}\": {}", dir.string(),
+						     ec.message()));
 	std::ranges::sort(out);
 	return out;
 }

@@ -21,8 +21,9 @@ std::vector<std::string> split_words(std::string_view line);
 // in a backslash goes on on the next one. Returns the number of physical
 // lines read, 0 at the end of the input.
 int read_command(std::istream &in, std::string &command);
-// The *.conf files of a directory, sorted by name (none if it cannot be read).
-std::vector<std::filesystem::path> conf_files(const std::filesystem::path &dir);
+// The *.conf files of a directory, sorted by name. One that cannot be read
+// has none, or with strict is an error (std::runtime_error).
+std::vector<std::filesystem::path> conf_files(const std::filesystem::path &dir, bool strict = false);
 
 // Objects
 int cmd_link(Context &ctx, Args &args);

@@ -72,6 +72,7 @@ constexpr std::uint16_t keys[] = {IFLA_VMUX_IPVLAN_MODE, IFLA_VMUX_IPVLAN_FLAGS}
 extern const Kind ipvlan_kind;
 const Kind ipvlan_kind = {.name = "ipvlan", .kernel_kind = VMUX_KIND_IPVLAN,
 			  .options = options, .demux = Demux::ip, .key_attrs = keys,
-			  .finish = default_flags};
+			  .finish = default_flags, .port_attrs = keys, .reparents = true,
+			  .takes_address = [](const Attrs &) { return false; }};
 
 } // namespace vmux

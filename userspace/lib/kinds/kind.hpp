@@ -93,6 +93,14 @@ struct Kind {
 	std::span<const std::uint16_t> key_attrs;
 	// Rules across options, once the whole line is parsed (may be null).
 	void (*finish)(Attrs &data) = nullptr;
+	// The attributes the lower's port keeps for every device of the kind
+	// on it (ipvlan's mode and flags, macvlan's bclim): one value a lower.
+	std::span<const std::uint16_t> port_attrs = {};
+	// A lower of the same kind stands for its own lower (macvlan, ipvlan).
+	bool reparents = false;
+	// Whether a device with this data takes the address it is given
+	// (null: it does); an ipvlan has its lower's, so has passthru.
+	bool (*takes_address)(const Attrs &data) = nullptr;
 };
 
 // The registry: every kind vmux knows.

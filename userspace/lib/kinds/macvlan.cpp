@@ -234,12 +234,20 @@ const Option options[] = {
 
 constexpr std::uint16_t keys[] = {IFLA_VMUX_MACVLAN_MODE, IFLA_VMUX_MACVLAN_FLAGS,
 				  IFLA_VMUX_MACVLAN_MACADDR_MODE};
+constexpr std::uint16_t port_keys[] = {IFLA_VMUX_MACVLAN_BC_CUTOFF};
+
+// passthru takes the lower's address.
+bool takes_address(const Attrs &data)
+{
+	return data.get<std::uint32_t>(IFLA_VMUX_MACVLAN_MODE) != VMUX_MACVLAN_MODE_PASSTHRU;
+}
 
 } // namespace
 
 extern const Kind macvlan_kind;
 const Kind macvlan_kind = {.name = "macvlan", .kernel_kind = VMUX_KIND_MACVLAN,
 			   .options = options, .demux = Demux::mac, .key_attrs = keys,
-			   .finish = check_nopromisc};
+			   .finish = check_nopromisc, .port_attrs = port_keys, .reparents = true,
+			   .takes_address = takes_address};
 
 } // namespace vmux
