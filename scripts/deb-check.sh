@@ -12,8 +12,8 @@
 #
 #   scripts/deb-check.sh [KVER...]     (make deb-check; root)
 #
-# KVER: the kernels to boot (default: Debian's 6.1 and 6.12 amd64 flavours
-# installed). It refuses to run if a vmux package is installed already: it
+# KVER: the kernels to boot (default: those make check boots,
+# scripts/kdir.sh --all). It refuses to run if a vmux package is installed already: it
 # would replace it, then remove it.
 
 set -euo pipefail
@@ -82,21 +82,15 @@ for d in "${debs[@]}"; do
 	[[ -f $d ]] || fail "$d is missing (make deb)"
 done
 
-kernels=()
-for d in /lib/modules/*/build; do
-	[[ -d $d ]] || continue
-	d=${d%/build}
-	kernels+=("${d##*/}")
-done
+mapfile -t kernels < <(scripts/kdir.sh --headers)
 ((${#kernels[@]})) || fail "no kernel headers installed"
 if (($#)); then
 	boot=("$@")
 else
-	boot=()
-	for k in "${kernels[@]}"; do
-		[[ $k =~ ^6\.(1|12)\.[0-9.+a-z-]*-amd64$ && $k != *-cloud-* && $k != *-rt-* ]] && boot+=("$k")
-	done
+	# The kernels make check boots: each supported series' newest.
+	mapfile -t boot < <(scripts/kdir.sh --all)
 fi
+((${#boot[@]})) || fail "no supported kernel to boot (scripts/kdir.sh --all)"
 
 purge()
 {

@@ -61,12 +61,7 @@ done
 if (($#)); then
 	kernels=("$@")
 else
-	kernels=()
-	for d in /lib/modules/*/build; do
-		[[ -d $d ]] || continue
-		d=${d%/build}
-		kernels+=("${d##*/}")
-	done
+	mapfile -t kernels < <(scripts/kdir.sh --headers)
 	# A release dkms must refuse, headers or none: it stops before
 	# looking for them.
 	kernels+=(6.11.0-1-amd64)

@@ -8,7 +8,9 @@
 # a line, the newest of each series: the kernels "make check" tests.
 # Only Debian's generic flavour (6.1.0-57-amd64) counts: the VM boots that
 # one. The cloud and rt flavours are built for, not booted, though the
-# headers of 6.12's bring their images along.
+# headers of 6.12's bring their images along. With --headers, the release
+# of every kernel whose headers are installed, any series or flavour (what
+# DKMS builds for).
 #
 # KDIR from the environment wins; else /lib/modules/$KVER/build if KVER is
 # set; else /lib/modules/$(uname -r)/build if it exists; else the newest
@@ -105,6 +107,15 @@ all_kvers()
 	((${#best[@]})) || return 1
 	printf '%s\n' "${best[@]}" | sort -V
 }
+
+if [[ ${1:-} == --headers ]]; then
+	for d in /lib/modules/*/build; do
+		[[ -d $d ]] || continue
+		d=${d%/build}
+		echo "${d##*/}"
+	done
+	exit 0
+fi
 
 if [[ ${1:-} == --all ]]; then
 	all_kvers || {
