@@ -97,7 +97,7 @@ def verdicts(doc):
             lost = r["lost"]
             # Not a ratio: 1.0 when every lost delivery is on its child's
             # counter, else above the target.
-            counted = r["child_drops"] >= lost
+            counted = r["child_drops"] == lost
             note = (f"{r['frames']:,} frames: lost vmux {r['ipp']:.0f}% "
                     f"(children count {r['child_drops']:,}, the lower {r['lower_drops']:,})")
             if k:

@@ -318,6 +318,14 @@ rx_handler_result_t vmux_ipvlan_rx(struct vmux_port *port,
 	return a ? vmux_ipv_rcv(a, skb) : RX_HANDLER_PASS;
 }
 
+/* @v gets a copy of a group frame hashed to @hash (a sender, @tx, not). */
+static bool vmux_ipv_bc_wants(const struct vmux_dev *v, const struct vmux_dev *src,
+			      bool tx, unsigned int hash)
+{
+	return v->kind == VMUX_T_IPVLAN && !(tx && v == src) &&
+	       test_bit(hash, v->ipv.mc_filter) && (v->dev->flags & IFF_UP);
+}
+
 /* The port worker: a queued group frame to every subscribed UP child. */
 static void vmux_ipvlan_bc_deliver(struct vmux_port *port, struct sk_buff *skb,
 				   struct vmux_dev *src, bool tx)
@@ -333,9 +341,7 @@ static void vmux_ipvlan_bc_deliver(struct vmux_port *port, struct sk_buff *skb,
 
 	rcu_read_lock();
 	list_for_each_entry_rcu(v, &port->children, list) {
-		if (v->kind != VMUX_T_IPVLAN || (tx && v == src) ||
-		    !test_bit(hash, v->ipv.mc_filter) ||
-		    !(v->dev->flags & IFF_UP))
+		if (!vmux_ipv_bc_wants(v, src, tx, hash))
 			continue;
 		nskb = skb_clone(skb, GFP_ATOMIC);
 		if (!nskb) {
@@ -363,6 +369,18 @@ static void vmux_ipvlan_bc_deliver(struct vmux_port *port, struct sk_buff *skb,
 	} else {
 		kfree_skb(skb);
 	}
+}
+
+/* The queue was full: each ipvlan that would have had a copy counts it. */
+static void vmux_ipvlan_bc_lost(struct vmux_port *port, struct sk_buff *skb,
+				struct vmux_dev *src, bool tx)
+{
+	unsigned int hash = vmux_mac_hash(eth_hdr(skb)->h_dest, VMUX_MC_FILTER_BITS);
+	struct vmux_dev *v;
+
+	list_for_each_entry_rcu(v, &port->children, list)
+		if (vmux_ipv_bc_wants(v, src, tx, hash))
+			this_cpu_inc(v->stats->drops[VMUX_DROP_BC_QUEUE_FULL]);
 }
 
 /* ---- transmit --------------------------------------------------------- */
@@ -1467,6 +1485,7 @@ const struct vmux_kind_ops vmux_ipvlan_kind = {
 	.del_keys	= vmux_ipvlan_del_keys,
 	.lower_event	= vmux_ipvlan_lower_event,
 	.bc_deliver	= vmux_ipvlan_bc_deliver,
+	.bc_lost	= vmux_ipvlan_bc_lost,
 };
 
 int vmux_ipvlan_init(void)

@@ -498,8 +498,11 @@ static int vmux_mv_broadcast_one(struct sk_buff *skb, struct vmux_dev *vdev,
 }
 
 /* A copy to every UP macvlan in @modes (but @src) that subscribes. */
+/* Copies of a group frame to the macvlans @modes lets have it, less @src;
+ * @lost: the port's queue had no room for it, count it on each instead.
+ */
 static void vmux_mv_broadcast(struct sk_buff *skb, struct vmux_port *port,
-			      struct net_device *src, u32 modes)
+			      struct net_device *src, u32 modes, bool lost)
 {
 	const struct ethhdr *eth = eth_hdr(skb);
 	unsigned int hash = vmux_mac_hash(eth->h_dest, VMUX_MC_FILTER_BITS);
@@ -516,6 +519,10 @@ static void vmux_mv_broadcast(struct sk_buff *skb, struct vmux_port *port,
 		    !(v->dev->flags & IFF_UP) ||
 		    !test_bit(hash, v->mv.mc_filter))
 			continue;
+		if (unlikely(lost)) {
+			this_cpu_inc(v->stats->drops[VMUX_DROP_BC_QUEUE_FULL]);
+			continue;
+		}
 		err = NET_RX_DROP;
 		nskb = skb_clone(skb, GFP_ATOMIC);
 		if (likely(nskb))
@@ -529,17 +536,18 @@ static void vmux_mv_broadcast(struct sk_buff *skb, struct vmux_port *port,
 
 /* The flooding rules of macvlan_process_broadcast(). */
 static void vmux_mv_multicast_rx(struct sk_buff *skb, struct vmux_port *port,
-				 struct vmux_dev *src)
+				 struct vmux_dev *src, bool lost)
 {
 	if (!src)
 		vmux_mv_broadcast(skb, port, NULL,
 				  VMUX_MACVLAN_MODE_PRIVATE | VMUX_MACVLAN_MODE_VEPA |
-				  VMUX_MACVLAN_MODE_PASSTHRU | VMUX_MACVLAN_MODE_BRIDGE);
+				  VMUX_MACVLAN_MODE_PASSTHRU | VMUX_MACVLAN_MODE_BRIDGE,
+				  lost);
 	else if (READ_ONCE(src->mv.mode) == VMUX_MACVLAN_MODE_VEPA)
 		vmux_mv_broadcast(skb, port, src->dev,
-				  VMUX_MACVLAN_MODE_VEPA | VMUX_MACVLAN_MODE_BRIDGE);
+				  VMUX_MACVLAN_MODE_VEPA | VMUX_MACVLAN_MODE_BRIDGE, lost);
 	else	/* bridge ports saw it on the way out already */
-		vmux_mv_broadcast(skb, port, src->dev, VMUX_MACVLAN_MODE_VEPA);
+		vmux_mv_broadcast(skb, port, src->dev, VMUX_MACVLAN_MODE_VEPA, lost);
 }
 
 /* The port's queue worker hands us what vmux_mv_enqueue() queued. */
@@ -547,9 +555,16 @@ static void vmux_macvlan_bc_deliver(struct vmux_port *port, struct sk_buff *skb,
 				    struct vmux_dev *src, bool tx)
 {
 	rcu_read_lock();
-	vmux_mv_multicast_rx(skb, port, src);
+	vmux_mv_multicast_rx(skb, port, src, false);
 	rcu_read_unlock();
 	consume_skb(skb);
+}
+
+/* The queue was full: each macvlan that would have had a copy counts it. */
+static void vmux_macvlan_bc_lost(struct vmux_port *port, struct sk_buff *skb,
+				 struct vmux_dev *src, bool tx)
+{
+	vmux_mv_multicast_rx(skb, port, src, true);
 }
 
 static void vmux_mv_enqueue(struct vmux_port *port, struct vmux_dev *src,
@@ -649,7 +664,7 @@ rx_handler_result_t vmux_macvlan_rx(struct vmux_port *port,
 		if (test_bit(hash, port->bc_filter))
 			vmux_mv_enqueue(port, src, skb);
 		else if (test_bit(hash, port->mc_filter))
-			vmux_mv_multicast_rx(skb, port, src);
+			vmux_mv_multicast_rx(skb, port, src, false);
 		return RX_HANDLER_PASS;
 	}
 
@@ -713,7 +728,7 @@ static netdev_tx_t vmux_macvlan_xmit(struct sk_buff *skb,
 			skb_reset_mac_header(skb);
 			rcu_read_lock();
 			vmux_mv_broadcast(skb, vdev->port, dev,
-					  VMUX_MACVLAN_MODE_BRIDGE);
+					  VMUX_MACVLAN_MODE_BRIDGE, false);
 			rcu_read_unlock();
 		} else {
 			/* The core's rcu_read_lock_bh() covers the lookup. */
@@ -1510,6 +1525,7 @@ static struct rtnl_link_ops vmux_macvlan_link_ops = {
 const struct vmux_kind_ops vmux_macvlan_kind = {
 	.link_ops	= &vmux_macvlan_link_ops,
 	.bc_deliver	= vmux_macvlan_bc_deliver,
+	.bc_lost	= vmux_macvlan_bc_lost,
 	.add_keys	= vmux_macvlan_add_keys,
 	.del_keys	= vmux_macvlan_del_keys,
 	.lower_event	= vmux_macvlan_lower_event,

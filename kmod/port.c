@@ -88,12 +88,16 @@ bool vmux_port_bc_enqueue(struct vmux_port *port, struct sk_buff *skb,
 		queue_work(system_unbound_wq, &port->bc_work);
 		return true;
 	}
-	kfree_skb(skb);
-	/* As macvlan/ipvlan, on the receiving device; by reason on the port. */
+	/* As macvlan/ipvlan, on the receiving device; by reason on the port
+	 * (once a frame) and on every child that would have had a copy (the
+	 * in-kernel drivers count it on the lower only).
+	 */
 	dev_core_stats_rx_dropped_inc(rxdev);
 	vmux_port_drop(port, VMUX_DROP_BC_QUEUE_FULL);
 	if (src)
 		this_cpu_inc(src->stats->drops[VMUX_DROP_BC_QUEUE_FULL]);
+	vmux_kind_ops(kind)->bc_lost(port, skb, src, tx);
+	kfree_skb(skb);
 	return false;
 }
 

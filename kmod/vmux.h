@@ -197,6 +197,11 @@ struct vmux_kind_ops {
 	/* a frame this kind queued on the port; consumes @skb */
 	void (*bc_deliver)(struct vmux_port *port, struct sk_buff *skb,
 			   struct vmux_dev *src, bool tx);
+	/* the port's queue had no room for @skb: count it on each child
+	 * bc_deliver would have given it to (RCU read side, @skb kept)
+	 */
+	void (*bc_lost)(struct vmux_port *port, struct sk_buff *skb,
+			struct vmux_dev *src, bool tx);
 };
 
 extern const struct vmux_kind_ops vmux_vlan_kind;

@@ -332,23 +332,42 @@ cli_drop_mode()
 
 cli_drop_bc_queue_full()
 {
-	local d0 d1 r0 r1
+	local d0 d1 r0 r1 m
+	local -A c0 c1 x0 x1
 
 	RET=0
 	hosts_setup -i quiet_ns
 	# bcqueuelen 0: the macvlan documentation's "drop all broadcast".
-	vm "$A" link add link "$NA" name m1 type macvlan mode bridge bcqueuelen 0
-	ip -n "$A" link set m1 up
+	# m1, m2 up would each have had a copy; m3 is down.
+	for m in m1 m2 m3; do
+		vm "$A" link add link "$NA" name "$m" type macvlan mode bridge bcqueuelen 0
+	done
+	ip -n "$A" link set m1 up && ip -n "$A" link set m2 up
 	ip -n "$B" addr add 192.0.2.4/24 dev "$NB"
 	d0=$(vmux_drops_get "$A" m1 port bc_queue_full)
 	r0=$(link_stats_get "$A" "$NA" rx dropped)
+	for m in m1 m2 m3; do
+		c0[$m]=$(vmux_drops_get "$A" "$m" dev bc_queue_full)
+		x0[$m]=$(link_stats_get "$A" "$m" rx dropped)
+	done
 	arp_requests "$B" "$NB" 5 192.0.2.99
 	busywait 3000 until_counter_is ">= $((d0 + 5))" vmux_drops_get "$A" m1 port bc_queue_full >/dev/null
 	d1=$(vmux_drops_get "$A" m1 port bc_queue_full)
 	r1=$(link_stats_get "$A" "$NA" rx dropped)
+	for m in m1 m2 m3; do
+		c1[$m]=$(vmux_drops_get "$A" "$m" dev bc_queue_full)
+		x1[$m]=$(link_stats_get "$A" "$m" rx dropped)
+	done
 	assert_delta "port bc_queue_full" 5 "$d0" "$d1"
 	assert_delta "lower rx_dropped (as macvlan counts it)" 5 "$r0" "$r1"
-	log_test "drop reason bc_queue_full: each frame over the queue length"
+	# Beyond macvlan: each child that was due a copy counts it.
+	assert_delta "m1 bc_queue_full" 5 "${c0[m1]}" "${c1[m1]}"
+	assert_delta "m1 rx_dropped" 5 "${x0[m1]}" "${x1[m1]}"
+	assert_delta "m2 bc_queue_full" 5 "${c0[m2]}" "${c1[m2]}"
+	assert_delta "m2 rx_dropped" 5 "${x0[m2]}" "${x1[m2]}"
+	assert_delta "m3 (down) bc_queue_full" 0 "${c0[m3]}" "${c1[m3]}"
+	assert_delta "m3 (down) rx_dropped" 0 "${x0[m3]}" "${x1[m3]}"
+	log_test "drop reason bc_queue_full: each frame over the queue length, on the port and each child due a copy"
 }
 
 cli_drop_tx()
