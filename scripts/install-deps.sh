@@ -40,6 +40,7 @@ set -euo pipefail
 build_pkgs=(
 	build-essential cmake pkg-config
 	libnl-3-dev libfmt-dev
+	nlohmann-json3-dev	# vmux-cni's JSON
 	catch2		# the unit tests
 	libbpf-dev	# "link set DEV xdp object FILE", as ip loads it
 	binutils	# readelf: the build-id the ip plugins are bound to
@@ -58,6 +59,9 @@ test_pkgs=(
 	iputils-ping tcpdump ethtool nftables iptables strace pahole
 	jq procps psmisc python3 bash iperf3
 	systemd		# systemd-analyze verify on vmux.service
+	# vmux_cni.sh: libcni (Go source) built into a runtime's client, the
+	# reference plugins (host-local IPAM, the in-kernel kinds' plugins)
+	golang-go golang-github-appc-cni-dev containernetworking-plugins
 	# CI
 	git
 )

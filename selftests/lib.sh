@@ -345,10 +345,16 @@ setup_ns()
 			echo "setup_ns: cannot create namespace $ns" >&2
 			return 1
 		fi
-		defer ip netns del "$ns"
+		defer netns_del "$ns"
 		ip -n "$ns" link set lo up
 		printf -v "$var" '%s' "$ns"
 	done
+}
+
+# netns_del NS: "ip netns del NS" unless a test deleted it already.
+netns_del()
+{
+	[[ ! -e /run/netns/$1 ]] || ip netns del "$1"
 }
 
 # ns_sysctl "KEY=VALUE..." NS...: the same sysctls in every NS.

@@ -29,7 +29,8 @@ std::optional<AddrInfo> parse_addr(const nlmsghdr &hdr)
 	if (!len || !addr || addr->size() != len ||
 	    !inet_ntop(ifa->ifa_family, addr->data(), text, sizeof(text)))
 		return std::nullopt;
-	return AddrInfo{static_cast<int>(ifa->ifa_index), ifa->ifa_family, text};
+	return AddrInfo{static_cast<int>(ifa->ifa_index), ifa->ifa_family, text, ifa->ifa_prefixlen,
+			attrs.get<std::uint32_t>(IFA_FLAGS).value_or(ifa->ifa_flags)};
 }
 
 Message addr_dump_request()

@@ -17,6 +17,8 @@ struct AddrInfo {
 	int ifindex = 0;
 	int family = 0;		// AF_INET or AF_INET6
 	std::string address;	// "10.0.0.2", "fe80::1"
+	unsigned int prefixlen = 0;
+	unsigned int flags = 0;	// IFA_F_*: IFA_FLAGS if sent, else ifa_flags
 };
 
 // nullopt for anything that is not an IPv4/IPv6 address message.

@@ -151,4 +151,16 @@ Message link_dump_request(bool with_stats)
 	return msg;
 }
 
+Message link_get_request(std::string_view name)
+{
+	Message msg(RTM_GETLINK, NLM_F_REQUEST | NLM_F_ACK);
+	ifinfomsg ifi{};
+
+	ifi.ifi_family = AF_UNSPEC;
+	msg.append(ifi);
+	msg.put_string(IFLA_IFNAME, name);
+	msg.put_value(IFLA_EXT_MASK, std::uint32_t{RTEXT_FILTER_SKIP_STATS});
+	return msg;
+}
+
 } // namespace vmux

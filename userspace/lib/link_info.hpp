@@ -70,5 +70,8 @@ std::optional<LinkInfo> parse_link(const nlmsghdr &hdr);
 // The RTM_GETLINK dump request `link show` sends. Statistics cost the
 // kernel work per device: they are asked for only when shown.
 Message link_dump_request(bool with_stats);
+// RTM_GETLINK of one device by name, without statistics; the kernel
+// answers ENODEV if the current netns has none of that name.
+Message link_get_request(std::string_view name);
 
 } // namespace vmux

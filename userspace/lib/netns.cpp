@@ -15,6 +15,7 @@
 #include <linux/rtnetlink.h>
 #include <stdexcept>
 #include <string>
+#include <system_error>
 
 #include <fmt/core.h>
 
@@ -33,8 +34,8 @@ UniqueFd open_netns(std::string_view name)
 	UniqueFd fd(open(path.c_str(), O_RDONLY | O_CLOEXEC));
 
 	if (!fd)
-		throw std::runtime_error(fmt::format("Cannot open network namespace \"{}\": {}", name,
-						     std::strerror(errno)));
+		throw std::system_error(errno, std::generic_category(),
+					fmt::format("Cannot open network namespace \"{}\"", name));
 	return fd;
 }
 
@@ -47,23 +48,17 @@ void enter_netns(std::string_view name)
 						     name, std::strerror(errno)));
 }
 
-// Enter a netns for the lifetime of the object, then return to the one
-// the process was in, whatever happens in between.
-class NetnsVisit {
-public:
-	explicit NetnsVisit(int netns_fd) : home_(open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC))
-	{
-		if (!home_ || setns(netns_fd, CLONE_NEWNET) < 0)
-			throw std::runtime_error(fmt::format("Cannot enter network namespace: {}",
-							     std::strerror(errno)));
-	}
-	NetnsVisit(const NetnsVisit &) = delete;
-	NetnsVisit &operator=(const NetnsVisit &) = delete;
-	~NetnsVisit() { setns(home_.get(), CLONE_NEWNET); }
+NetnsVisit::NetnsVisit(int netns_fd) : home_(open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC))
+{
+	if (!home_ || setns(netns_fd, CLONE_NEWNET) < 0)
+		throw std::runtime_error(fmt::format("Cannot enter network namespace: {}",
+						     std::strerror(errno)));
+}
 
-private:
-	UniqueFd home_;
-};
+NetnsVisit::~NetnsVisit()
+{
+	setns(home_.get(), CLONE_NEWNET);
+}
 
 int ifindex_of(std::string_view dev, int netns_fd)
 {

@@ -14,11 +14,26 @@
 
 namespace vmux {
 
-// /var/run/netns/NAME, or NAME itself if it is a path.
+// /var/run/netns/NAME, or NAME itself if it is a path. Failure is a
+// std::system_error carrying errno (ENOENT: no such netns).
 UniqueFd open_netns(std::string_view name);
 // Move this process into the netns (vmux -n NAME): sockets opened and
 // names resolved from now on are that netns's.
 void enter_netns(std::string_view name);
+
+// Enter a netns for the lifetime of the object, then return to the one
+// the process was in, whatever happens in between. Single-threaded
+// callers only: setns() moves the calling thread.
+class NetnsVisit {
+public:
+	explicit NetnsVisit(int netns_fd);
+	NetnsVisit(const NetnsVisit &) = delete;
+	NetnsVisit &operator=(const NetnsVisit &) = delete;
+	~NetnsVisit();
+
+private:
+	UniqueFd home_;
+};
 
 // The ifindex of a device of the current netns, or of the netns netns_fd
 // refers to; a runtime error naming the device if there is none.

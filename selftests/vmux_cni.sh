@@ -1,0 +1,323 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# vmux-cni driven by libcni (selftests/cni/cnitest.go, as a runtime calls
+# it) with Debian's host-local IPAM: a macvlan, an ipvlan and a vlan pod on
+# the same NIC, reachability across the wire, CHECK, DEL, and failures
+# that must leave neither a device nor a lease behind.
+#
+#  ns $A (the node: vmux-cni runs here)            ns $B (the peer)
+# +-------------------------------------------+   +--------------------------+
+# | $NA (e1000) ------------------------------|---|-- $NB 10.90.1.1/24       |
+# |   |  |  \                                 |   |       10.90.2.1/24       |
+# |   |  |   vmux_vlan id 10 -> pod $P3 eth0  |   |   p10 (8021q id 10)      |
+# |   |  vmux_ipvlan l2      -> pod $P2 eth0  |   |       10.90.3.1/24       |
+# |   vmux_macvlan bridge    -> pod $P1 eth0  |   +--------------------------+
+# +-------------------------------------------+
+#  $P1 10.90.1.0/24, $P2 10.90.2.0/24, $P3 10.90.3.0/24 (host-local), each
+#  with a route to 10.90.0.0/16 via its gateway, the peer (host-local's
+#  default gateway, .1), which forwards: the pods reach each other across
+#  the wire, as pods on a NIC reach each other through the network's router.
+#
+# cnitest (selftests/cni/cnitest.go) is built with the rest (make all:
+# selftests/cni/CMakeLists.txt, a GOPATH build over Debian's libcni source).
+
+source "$(dirname "$0")/lib.sh"
+
+ALL_TESTS="
+	cni_version cni_add cni_reach cni_check cni_del
+	cni_fail_no_ipam cni_fail_exhausted cni_fail_ifname cni_fail_config
+"
+
+VMUX_CNI=${VMUX_CNI:-$top/build/vmux-cni}
+CNITEST=${CNITEST:-$top/build/cnitest}
+# host-local and static: Debian's containernetworking-plugins.
+CNI_DIRS="$(dirname "$VMUX_CNI"):/usr/lib/cni"
+WORK=
+OUT=
+ERR=
+
+require_root
+require_vmux
+for f in "$VMUX_CNI" "$CNITEST" /usr/lib/cni/host-local; do
+	if [[ ! -x $f ]]; then
+		echo "SKIP: $f is missing (see the head of $0)"
+		exit "$ksft_skip"
+	fi
+done
+
+# conflist NAME KIND SUBNET [PLUGIN-KEYS [IPAM-KEYS]]: $WORK/NAME.conflist.
+conflist()
+{
+	local name=$1 kind=$2 subnet=$3 keys=${4:-} ipam=${5:-}
+
+	cat >"$WORK/$name.conflist" <<-EOC
+	{"cniVersion":"1.0.0","name":"$name","plugins":[{"type":"vmux-cni","kind":"$kind",
+	 "master":"$NA"${keys:+,$keys},
+	 "ipam":{"type":"host-local","dataDir":"$WORK/ipam","subnet":"$subnet",
+	  "routes":[{"dst":"10.90.0.0/16"}]${ipam:+,$ipam}}}]}
+	EOC
+}
+
+# cni CMD NAME NETNS [IFNAME [ID]]: cnitest in the node's netns; its
+# stdout in $OUT, its stderr (the error object) in $ERR.
+cni()
+{
+	local cmd=$1 name=$2 netns=$3 ifname=${4:-eth0} id=${5:-$2}
+
+	ip netns exec "$A" env CNI_PATH="$CNI_DIRS" CNITEST_CACHE_DIR="$WORK/cache" \
+		"$CNITEST" "$cmd" "$WORK/$name.conflist" "$netns" "$ifname" "$id" \
+		>"$OUT" 2>"$ERR"
+}
+
+# leases NAME: the number of addresses host-local holds for network NAME.
+leases()
+{
+	local f n=0
+
+	for f in "$WORK/ipam/$1"/*; do
+		[[ ${f##*/} =~ ^[0-9a-f.:]+$ ]] && n=$((n + 1))
+	done
+	echo "$n"
+}
+
+# vmux_links NS: the number of vmux devices in NS.
+vmux_links()
+{
+	ip -n "$1" -d -o link show 2>/dev/null | grep -c "vmux_" || true
+}
+
+# expect_error CODE MSG-SUBSTRING: the last cni call failed with them
+# (MSG as it is in the JSON error object: a quote is \").
+expect_error()
+{
+	local code
+
+	code=$(__json_scalar "$(tr -d '\n' <"$ERR")" code)
+	[[ $code == "$1" ]]
+	check_err $? "code \"$code\", not $1: $(cat "$ERR")"
+	grep -qF -- "$2" "$ERR"
+	check_err $? "no \"$2\" in: $(cat "$ERR")"
+}
+
+cni_setup()
+{
+	hosts_setup -i quiet_ns P1 P2 P3 || return 1
+	WORK=$(mktemp -d /tmp/vmux-cni.XXXXXX)
+	defer rm -rf "$WORK"
+	OUT=$WORK/out
+	ERR=$WORK/err
+	ip -n "$B" addr add 10.90.1.1/24 dev "$NB"
+	ip -n "$B" addr add 10.90.2.1/24 dev "$NB"
+	ip -n "$B" link add link "$NB" name p10 type vlan id 10
+	ip -n "$B" addr add 10.90.3.1/24 dev p10
+	ip -n "$B" link set p10 up
+	# The pods' router; no redirects: the pods stay on their route.
+	ns_sysctl "net.ipv4.ip_forward=1 net.ipv4.conf.all.send_redirects=0" "$B"
+	ns_sysctl "net.ipv4.conf.$NB.send_redirects=0" "$B"
+	nic_wait_carrier "$A" "$NA"
+	conflist mv macvlan 10.90.1.0/24
+	conflist iv ipvlan 10.90.2.0/24
+	conflist vl vlan 10.90.3.0/24 '"vlanId":10'
+}
+
+# The three pods, added (for the tests after cni_add).
+pods_add()
+{
+	cni add mv "/run/netns/$P1" && cni add iv "/run/netns/$P2" && cni add vl "/run/netns/$P3"
+}
+
+cni_version()
+{
+	RET=0
+	cni_setup || return
+	local n
+	# libcni's ValidateNetworkList runs VERSION and checks the version.
+	for n in mv iv vl; do
+		ip netns exec "$A" env CNI_PATH="$CNI_DIRS" "$CNITEST" validate "$WORK/$n.conflist" \
+			2>"$ERR"
+		check_err $? "validate $n: $(cat "$ERR")"
+	done
+	log_test "cni: VERSION through libcni's ValidateNetworkList"
+}
+
+cni_add()
+{
+	RET=0
+	cni_setup || return
+	local json
+
+	cni add mv "/run/netns/$P1"
+	check_err $? "ADD macvlan: $(cat "$ERR")"
+	grep -q "\"sandbox\": \"/run/netns/$P1\"" "$OUT" && grep -q '"address": "10.90.1.' "$OUT"
+	check_err $? "ADD macvlan result: $(cat "$OUT")"
+	cni add iv "/run/netns/$P2"
+	check_err $? "ADD ipvlan: $(cat "$ERR")"
+	cni add vl "/run/netns/$P3"
+	check_err $? "ADD vlan: $(cat "$ERR")"
+
+	json=$(vm "$P1" -d -j link show dev eth0)
+	[[ $(__json_scalar "$json" info_kind) == vmux_macvlan && $json == *'"mode":"bridge"'* ]]
+	check_err $? "macvlan pod: $json"
+	json=$(vm "$P2" -d -j link show dev eth0)
+	[[ $(__json_scalar "$json" info_kind) == vmux_ipvlan && $json == *'"mode":"l2"'* ]]
+	check_err $? "ipvlan pod: $json"
+	json=$(vm "$P3" -d -j link show dev eth0)
+	[[ $(__json_scalar "$json" info_kind) == vmux_vlan && $json == *'"id":10'* ]]
+	check_err $? "vlan pod: $json"
+	[[ $(ip netns exec "$P1" cat /proc/sys/net/ipv4/conf/eth0/arp_notify) == 1 ]]
+	check_err $? "arp_notify is not set in the macvlan pod"
+	log_test "cni: ADD macvlan, ipvlan and vlan pods on one NIC"
+}
+
+cni_reach()
+{
+	RET=0
+	cni_setup || return
+	pods_add
+	check_err $? "ADD: $(cat "$ERR")"
+	ip netns exec "$P1" ping -q -c 2 -W 2 10.90.1.1 >/dev/null
+	check_err $? "macvlan pod -> peer"
+	ip netns exec "$P2" ping -q -c 2 -W 2 10.90.2.1 >/dev/null
+	check_err $? "ipvlan pod -> peer"
+	ip netns exec "$P3" ping -q -c 2 -W 2 10.90.3.1 >/dev/null
+	check_err $? "vlan pod -> peer on vlan 10"
+	local iv_addr vl_addr
+	iv_addr=$(ip -n "$P2" -4 -o addr show eth0 | awk '{print $4}')
+	vl_addr=$(ip -n "$P3" -4 -o addr show eth0 | awk '{print $4}')
+	ip netns exec "$P1" ping -q -c 2 -W 2 "${iv_addr%/*}" >/dev/null
+	check_err $? "macvlan pod -> ipvlan pod $iv_addr on the same NIC, through the peer"
+	ip netns exec "$P2" ping -q -c 2 -W 2 "${vl_addr%/*}" >/dev/null
+	check_err $? "ipvlan pod -> vlan pod $vl_addr on the same NIC, through the peer"
+	log_test "cni: pods reach the peer and each other"
+}
+
+cni_check()
+{
+	RET=0
+	cni_setup || return
+	pods_add
+	check_err $? "ADD: $(cat "$ERR")"
+	local n p addr
+	for n in mv:$P1 iv:$P2 vl:$P3; do
+		cni check "${n%%:*}" "/run/netns/${n#*:}"
+		check_err $? "CHECK ${n%%:*}: $(cat "$ERR")"
+	done
+	addr=$(ip -n "$P1" -4 -o addr show eth0 | awk '{print $4}')
+	ip -n "$P1" addr del "$addr" dev eth0
+	cni check mv "/run/netns/$P1"
+	check_fail $? "CHECK passed without the address"
+	expect_error 999 "Failed to match addr $addr on interface eth0"
+	ip -n "$P1" addr add "$addr" dev eth0
+	ip netns exec "$P1" "$VMUX" link set dev eth0 type macvlan mode vepa
+	cni check mv "/run/netns/$P1"
+	check_fail $? "CHECK passed with mode vepa"
+	expect_error 999 "Container macvlan mode vepa does not match expected value: bridge"
+	p=$P2
+	ip netns exec "$p" "$VMUX" link set dev eth0 type ipvlan mode l3
+	cni check iv "/run/netns/$p"
+	check_fail $? "CHECK passed with ipvlan mode l3"
+	expect_error 999 "Container ipvlan mode l3 does not match expected value: l2"
+	log_test "cni: CHECK passes, then sees a lost address and a changed mode"
+}
+
+cni_del()
+{
+	RET=0
+	cni_setup || return
+	pods_add
+	check_err $? "ADD: $(cat "$ERR")"
+	local n
+	for n in mv:$P1 iv:$P2; do
+		cni del "${n%%:*}" "/run/netns/${n#*:}"
+		check_err $? "DEL ${n%%:*}: $(cat "$ERR")"
+		cni del "${n%%:*}" "/run/netns/${n#*:}"
+		check_err $? "second DEL ${n%%:*}: $(cat "$ERR")"
+		[[ $(vmux_links "${n#*:}") == 0 && $(leases "${n%%:*}") == 0 ]]
+		check_err $? "${n%%:*}: a link or a lease is left"
+	done
+	# The vlan pod's netns goes first, as when a runtime tears down a
+	# dead container: DEL still releases the lease, with and without
+	# CNI_NETNS.
+	ip netns del "$P3"
+	cni del vl "/run/netns/$P3"
+	check_err $? "DEL after the netns is gone: $(cat "$ERR")"
+	cni del vl ""
+	check_err $? "DEL without CNI_NETNS: $(cat "$ERR")"
+	[[ $(leases vl) == 0 ]]
+	check_err $? "the vlan pod's lease is left"
+	[[ $(vmux_links "$A") == 0 ]]
+	check_err $? "a vmux device is left on the node"
+	log_test "cni: DEL twice, after the netns, without it: nothing left"
+}
+
+cni_fail_no_ipam()
+{
+	RET=0
+	cni_setup || return
+	sed -i 's/"host-local"/"nosuch"/' "$WORK/mv.conflist"
+	cni add mv "/run/netns/$P1"
+	check_fail $? "ADD succeeded without its IPAM plugin"
+	expect_error 999 'failed to find plugin \"nosuch\" in path'
+	[[ $(vmux_links "$P1") == 0 ]]
+	check_err $? "a link is left in the pod"
+	log_test "cni: IPAM plugin missing: error, no link"
+}
+
+cni_fail_exhausted()
+{
+	RET=0
+	cni_setup || return
+	conflist one macvlan 10.90.1.0/24 "" '"rangeStart":"10.90.1.50","rangeEnd":"10.90.1.50"'
+	cni add one "/run/netns/$P1"
+	check_err $? "first ADD: $(cat "$ERR")"
+	cni add one "/run/netns/$P2" eth0 two
+	check_fail $? "second ADD got an address from a full range"
+	grep -q "no IP addresses available" "$ERR"
+	check_err $? "not host-local's error: $(cat "$ERR")"
+	[[ $(vmux_links "$P2") == 0 && $(leases one) == 1 ]]
+	check_err $? "the failed ADD left a link or a lease"
+	log_test "cni: IPAM range exhausted: IPAM's error, no link, no lease"
+}
+
+cni_fail_ifname()
+{
+	RET=0
+	cni_setup || return
+	ip -n "$P1" link add eth0 type dummy
+	cni add mv "/run/netns/$P1"
+	check_fail $? "ADD over an existing eth0"
+	expect_error 999 'interface \"eth0\" already exists'
+	[[ $(vmux_links "$P1") == 0 && $(leases mv) == 0 ]]
+	check_err $? "a link or a lease is left"
+	log_test "cni: CNI_IFNAME already in the pod: error, nothing made"
+}
+
+cni_fail_config()
+{
+	RET=0
+	cni_setup || return
+	conflist bad macvlan 10.90.1.0/24 '"mode":"source"'
+	cni add bad "/run/netns/$P1"
+	check_fail $? "mode source accepted"
+	expect_error 2 'unknown macvlan mode: \"source\"'
+	conflist bad macvlan 10.90.1.0/24 '"mtu":65000'
+	cni add bad "/run/netns/$P1"
+	check_fail $? "an MTU above the master's accepted"
+	expect_error 7 "invalid MTU 65000, must be [0, master MTU("
+	sed 's/"master":"[^"]*",//' "$WORK/vl.conflist" >"$WORK/bad.conflist"
+	cni add bad "/run/netns/$P1"
+	check_fail $? "a vlan without master accepted"
+	expect_error 7 '\"master\" field is required'
+	conflist bad macvlan 10.90.1.0/24 '"master":"nosuch0"'
+	sed -i "s/\"master\":\"$NA\",//" "$WORK/bad.conflist"
+	cni add bad "/run/netns/$P1"
+	check_fail $? "a missing master accepted"
+	expect_error 7 'master \"nosuch0\" not found'
+	[[ $(vmux_links "$P1") == 0 && $(leases bad) == 0 ]]
+	check_err $? "a link or a lease is left"
+	log_test "cni: bad configs: code and message, nothing made"
+}
+
+tests_run
+exit "$(exit_status)"
