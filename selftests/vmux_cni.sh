@@ -25,7 +25,7 @@
 source "$(dirname "$0")/lib.sh"
 
 ALL_TESTS="
-	cni_version cni_add cni_reach cni_check cni_del
+	cni_version cni_add cni_reach cni_check cni_del cni_reference cni_doc_example
 	cni_fail_no_ipam cni_fail_exhausted cni_fail_ifname cni_fail_config
 "
 
@@ -291,6 +291,83 @@ cni_fail_ifname()
 	[[ $(vmux_links "$P1") == 0 && $(leases mv) == 0 ]]
 	check_err $? "a link or a lease is left"
 	log_test "cni: CNI_IFNAME already in the pod: error, nothing made"
+}
+
+# Documentation/cni.rst's network, as written but for its NIC and lease
+# directory: the pod gets an address and a default route through the peer.
+cni_doc_example()
+{
+	RET=0
+	cni_setup || return
+	jq --arg nic "$NA" --arg dir "$WORK/ipam" \
+		'.plugins[0].master = $nic | .plugins[0].ipam.dataDir = $dir' \
+		"$top/Documentation/examples/cni/10-vmux.conflist" >"$WORK/doc.conflist"
+	check_err $? "cannot read the example"
+	cni add doc "/run/netns/$P1"
+	check_err $? "ADD: $(cat "$ERR")"
+	ip -n "$P1" route show default | grep -q "via 10.90.1.1 dev eth0"
+	check_err $? "no default route through 10.90.1.1: $(ip -n "$P1" route show)"
+	ip netns exec "$P1" ping -q -c 2 -W 2 10.90.1.1 >/dev/null
+	check_err $? "the pod cannot reach 10.90.1.1"
+	cni del doc "/run/netns/$P1"
+	check_err $? "DEL: $(cat "$ERR")"
+	[[ $(leases pods-macvlan) == 0 && $(vmux_links "$P1") == 0 ]]
+	check_err $? "DEL left a lease or a link"
+	log_test "cni: Documentation/cni.rst's example network"
+}
+
+# reference NAME: $WORK/rNAME.conflist, NAME's conflist for the reference
+# plugin of its kind (Debian's containernetworking-plugins: the in-kernel
+# macvlan, ipvlan, 8021q).
+reference()
+{
+	sed -e 's/"type":"vmux-cni","kind":"\([a-z]*\)"/"type":"\1"/' \
+		-e "s/\"name\":\"$1\"/\"name\":\"r$1\"/" "$WORK/$1.conflist" >"$WORK/r$1.conflist"
+}
+
+# The same pods through the reference plugins: the same reachability, so
+# that users can switch; and what only vmux does: their ipvlan cannot join
+# the NIC their macvlan is on (one rx_handler per device).
+cni_reference()
+{
+	local n json vl_addr
+
+	RET=0
+	cni_setup || return
+	for n in mv iv vl; do
+		reference "$n"
+	done
+	cni add rmv "/run/netns/$P1" && cni add rvl "/run/netns/$P3"
+	check_err $? "ADD with the reference macvlan and vlan: $(cat "$ERR")"
+	json=$(ip -n "$P1" -d -j link show dev eth0)
+	[[ $(__json_scalar "$json" info_kind) == macvlan ]]
+	check_err $? "not the in-kernel macvlan: $json"
+	json=$(ip -n "$P3" -d -j link show dev eth0)
+	[[ $(__json_scalar "$json" info_kind) == vlan ]]
+	check_err $? "not the in-kernel vlan: $json"
+	ip netns exec "$P1" ping -q -c 2 -W 2 10.90.1.1 >/dev/null
+	check_err $? "reference macvlan pod -> peer"
+	ip netns exec "$P3" ping -q -c 2 -W 2 10.90.3.1 >/dev/null
+	check_err $? "reference vlan pod -> peer on vlan 10"
+	vl_addr=$(ip -n "$P3" -4 -o addr show eth0 | awk '{print $4}')
+	ip netns exec "$P1" ping -q -c 2 -W 2 "${vl_addr%/*}" >/dev/null
+	check_err $? "reference macvlan pod -> vlan pod $vl_addr, through the peer"
+
+	cni add riv "/run/netns/$P2"
+	check_fail $? "the reference ipvlan joined a NIC with a macvlan on it"
+	grep -q "device or resource busy" "$ERR"
+	check_err $? "not EBUSY: $(cat "$ERR")"
+	[[ $(leases riv) == 0 ]] && ! ip -n "$P2" link show dev eth0 &>/dev/null
+	check_err $? "the refused ipvlan left a lease or a link"
+
+	cni del rmv "/run/netns/$P1" && cni del rvl "/run/netns/$P3" &&
+		cni del riv "/run/netns/$P2"
+	check_err $? "DEL: $(cat "$ERR")"
+	[[ $(leases rmv) == 0 && $(leases rvl) == 0 ]] &&
+		! ip -n "$P1" link show dev eth0 &>/dev/null &&
+		! ip -n "$P3" link show dev eth0 &>/dev/null
+	check_err $? "the reference plugins left a lease or a link"
+	log_test "cni: the reference plugins reach as vmux-cni does, but cannot put an ipvlan beside a macvlan"
 }
 
 cni_fail_config()
