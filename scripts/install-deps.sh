@@ -62,6 +62,7 @@ test_pkgs=(
 	# vmux_cni.sh: libcni (Go source) built into a runtime's client, the
 	# reference plugins (host-local IPAM, the in-kernel kinds' plugins)
 	golang-go golang-github-appc-cni-dev containernetworking-plugins
+	podman crun conmon	# ... and a runtime (its CNI backend: no netavark)
 	# CI
 	git
 )

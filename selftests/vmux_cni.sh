@@ -26,6 +26,7 @@ source "$(dirname "$0")/lib.sh"
 
 ALL_TESTS="
 	cni_version cni_add cni_reach cni_check cni_del cni_reference cni_doc_example
+	cni_podman
 	cni_fail_no_ipam cni_fail_exhausted cni_fail_ifname cni_fail_config
 "
 
@@ -314,6 +315,70 @@ cni_doc_example()
 	[[ $(leases pods-macvlan) == 0 && $(vmux_links "$P1") == 0 ]]
 	check_err $? "DEL left a lease or a link"
 	log_test "cni: Documentation/cni.rst's example network"
+}
+
+# podman (Debian's 4.3, network_backend "cni") runs containers from a
+# root filesystem on the host (busybox, no image) on a vmux-cni network in
+# the node's netns: the container gets an address and reaches the peer; an
+# address and a MAC asked with --network NET:ip=...,mac=... are its; its
+# interface is a vmux_macvlan; "podman rm" gives the lease back. In a mount
+# namespace of its own: libcni's cache (/var/lib/cni) is on the VM's
+# read-only root, and crun wants cgroup2 at /sys/fs/cgroup.
+cni_podman()
+{
+	local T out f
+
+	RET=0
+	if ! command -v podman >/dev/null; then
+		log_test_skip "cni: podman" "podman is not installed"
+		return
+	fi
+	cni_setup || return
+	T=$WORK/podman
+	mkdir -p "$T/net.d" "$T/rootfs/bin"
+	cp /bin/busybox "$T/rootfs/bin/"
+	for f in sh ip ping sleep cat; do
+		ln -s busybox "$T/rootfs/bin/$f"
+	done
+	cat >"$T/containers.conf" <<-EOC
+		[network]
+		network_backend = "cni"
+		cni_plugin_dirs = ["$(dirname "$VMUX_CNI")", "/usr/lib/cni"]
+		network_config_dir = "$T/net.d"
+		[engine]
+		cgroup_manager = "cgroupfs"
+		events_logger = "file"
+	EOC
+	sed 's/"name":"mv"/"name":"vmuxnet"/' "$WORK/mv.conflist" >"$T/net.d/vmuxnet.conflist"
+	cat >"$T/run.sh" <<-EOC
+		mount -t tmpfs tmpfs /var/lib && mount -t cgroup2 cgroup2 /sys/fs/cgroup || exit 1
+		export CONTAINERS_CONF=$T/containers.conf
+		p() { podman --root $T/root --runroot $T/run --tmpdir $T/tmp --storage-driver vfs "\$@"; }
+		p network ls --format '{{.Name}} {{.Driver}}' | sed 's/^/net: /'
+		p run --rm --cgroups=disabled --network vmuxnet --rootfs $T/rootfs \
+			/bin/sh -c 'ip -o -4 addr show eth0; ping -c 1 -W 2 10.90.1.1 >/dev/null && echo reached'
+		p run -d --name c2 --cgroups=disabled \
+			--network vmuxnet:ip=10.90.1.50,mac=02:00:00:00:00:50 \
+			--rootfs $T/rootfs /bin/sleep 120 >/dev/null || exit 1
+		key=\$(p inspect -f '{{.NetworkSettings.SandboxKey}}' c2)
+		nsenter --net="\$key" $VMUX -o -d link show dev eth0
+		nsenter --net="\$key" ip -o -4 addr show dev eth0
+		ls $WORK/ipam/vmuxnet | sed 's/^/lease: /'
+		p rm -f c2 >/dev/null
+		ls $WORK/ipam/vmuxnet | sed 's/^/after rm: /'
+	EOC
+	out=$(ip netns exec "$A" unshare -m --propagation private bash "$T/run.sh" 2>&1)
+	check_err $? "podman: $out"
+	grep -qx "net: vmuxnet vmux-cni" <<<"$out"
+	check_err $? "podman network ls does not list vmuxnet: $out"
+	grep -q "eth0 *inet 10\.90\.1\." <<<"$out" && grep -qx "reached" <<<"$out"
+	check_err $? "the container got no address or did not reach the peer: $out"
+	grep -q "link/ether 02:00:00:00:00:50 .*vmux_macvlan mode bridge" <<<"$out" &&
+		grep -q "eth0 *inet 10\.90\.1\.50/24" <<<"$out"
+	check_err $? "the asked MAC and address, on a vmux_macvlan: $out"
+	grep -qx "lease: 10.90.1.50" <<<"$out" && ! grep -q "after rm: 10\." <<<"$out"
+	check_err $? "leases: 10.90.1.50 not held while running, or kept after podman rm: $out"
+	log_test "cni: podman runs containers on a vmux-cni network"
 }
 
 # reference NAME: $WORK/rNAME.conflist, NAME's conflist for the reference
