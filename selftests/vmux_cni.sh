@@ -26,7 +26,7 @@ source "$(dirname "$0")/lib.sh"
 
 ALL_TESTS="
 	cni_version cni_add cni_reach cni_check cni_del cni_reference cni_doc_example
-	cni_podman
+	cni_chained cni_podman
 	cni_fail_no_ipam cni_fail_exhausted cni_fail_ifname cni_fail_config
 "
 
@@ -146,10 +146,17 @@ cni_add()
 {
 	RET=0
 	cni_setup || return
-	local json
+	local json addr
 
+	tcpdump_start "$B" "$NB" arp
 	cni add mv "/run/netns/$P1"
 	check_err $? "ADD macvlan: $(cat "$ERR")"
+	# Up with its address: a gratuitous ARP tells the network at once.
+	addr=$(ip -n "$P1" -4 -o addr show eth0 | awk '{print $4}')
+	addr=${addr%/*}
+	tcpdump_wait "Request who-has ${addr//./\\.} tell ${addr//./\\.}," 1
+	check_err $? "no gratuitous ARP for $addr on the wire: $(tcpdump_show)"
+	tcpdump_stop
 	grep -q "\"sandbox\": \"/run/netns/$P1\"" "$OUT" && grep -q '"address": "10.90.1.' "$OUT"
 	check_err $? "ADD macvlan result: $(cat "$OUT")"
 	cni add iv "/run/netns/$P2"
@@ -456,9 +463,52 @@ cni_fail_config()
 	cni add bad "/run/netns/$P1"
 	check_fail $? "a missing master accepted"
 	expect_error 7 'master \"nosuch0\" not found'
+	conflist bad bridge 10.90.1.0/24
+	cni add bad "/run/netns/$P1"
+	check_fail $? "kind bridge accepted"
+	expect_error 2 'unsupported \"kind\": \"bridge\"'
+	# Masters vmux may not use: the kernel's refusal, in its words.
+	conflist bad macvlan 10.90.1.0/24 '"master":"lo"'
+	sed -i "s/\"master\":\"$NA\",//" "$WORK/bad.conflist"
+	cni add bad "/run/netns/$P1"
+	check_fail $? "lo accepted as a master"
+	expect_error 999 "Lower device is a loopback or not Ethernet"
+	ip -n "$A" link add br0 type bridge && ip -n "$A" link add d0 type dummy &&
+		ip -n "$A" link set d0 master br0
+	conflist bad ipvlan 10.90.2.0/24 '"master":"d0"'
+	sed -i "s/\"master\":\"$NA\",//" "$WORK/bad.conflist"
+	cni add bad "/run/netns/$P1"
+	check_fail $? "a bridge port accepted as a master"
+	expect_error 999 "Lower device is already in use by another driver"
 	[[ $(vmux_links "$P1") == 0 && $(leases bad) == 0 ]]
 	check_err $? "a link or a lease is left"
-	log_test "cni: bad configs: code and message, nothing made"
+	log_test "cni: bad configs and masters: code and message, nothing made"
+}
+
+# Chained as runtimes chain plugins: tuning (Debian's) after vmux-cni
+# takes its result as prevResult and sets the pod's MTU; CHECK runs both,
+# DEL both.
+cni_chained()
+{
+	RET=0
+	cni_setup || return
+	jq '.plugins += [{"type": "tuning", "mtu": 1400}] | .name = "chain"' \
+		"$WORK/mv.conflist" >"$WORK/chain.conflist"
+	cni add chain "/run/netns/$P1"
+	check_err $? "ADD: $(cat "$ERR")"
+	grep -q '"name": "eth0"' "$OUT" && grep -q '"address": "10.90.1.' "$OUT"
+	check_err $? "the chain's result lost vmux-cni's interface or address: $(cat "$OUT")"
+	[[ $(link_mtu "$P1" eth0) == 1400 ]]
+	check_err $? "tuning did not set the MTU: $(link_mtu "$P1" eth0)"
+	ip netns exec "$P1" ping -q -c 2 -W 2 10.90.1.1 >/dev/null
+	check_err $? "the pod cannot reach the peer"
+	cni check chain "/run/netns/$P1"
+	check_err $? "CHECK: $(cat "$ERR")"
+	cni del chain "/run/netns/$P1"
+	check_err $? "DEL: $(cat "$ERR")"
+	[[ $(leases chain) == 0 && $(vmux_links "$P1") == 0 ]]
+	check_err $? "DEL left a lease or a link"
+	log_test "cni: chained with tuning: ADD, CHECK, DEL"
 }
 
 tests_run
