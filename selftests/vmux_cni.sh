@@ -26,7 +26,7 @@ source "$(dirname "$0")/lib.sh"
 
 ALL_TESTS="
 	cni_version cni_add cni_reach cni_check cni_del cni_reference cni_doc_example
-	cni_chained cni_podman
+	cni_chained cni_options cni_podman
 	cni_fail_no_ipam cni_fail_exhausted cni_fail_ifname cni_fail_config
 "
 
@@ -67,6 +67,7 @@ cni()
 	local cmd=$1 name=$2 netns=$3 ifname=${4:-eth0} id=${5:-$2}
 
 	ip netns exec "$A" env CNI_PATH="$CNI_DIRS" CNITEST_CACHE_DIR="$WORK/cache" \
+		CNITEST_ARGS="${CNITEST_ARGS:-}" \
 		"$CNITEST" "$cmd" "$WORK/$name.conflist" "$netns" "$ifname" "$id" \
 		>"$OUT" 2>"$ERR"
 }
@@ -236,6 +237,12 @@ cni_del()
 	pods_add
 	check_err $? "ADD: $(cat "$ERR")"
 	local n
+	# What ADD would refuse (a bad MAC in CNI_ARGS, as a runtime may pass
+	# on from a failed ADD) does not keep DEL from releasing the lease.
+	CNITEST_ARGS="IgnoreUnknown=1;MAC=zz" cni del iv "/run/netns/$P2"
+	check_err $? "DEL with CNI_ARGS MAC=zz: $(cat "$ERR")"
+	[[ $(vmux_links "$P2") == 0 && $(leases iv) == 0 ]]
+	check_err $? "DEL with CNI_ARGS MAC=zz left the link or the lease"
 	for n in mv:$P1 iv:$P2; do
 		cni del "${n%%:*}" "/run/netns/${n#*:}"
 		check_err $? "DEL ${n%%:*}: $(cat "$ERR")"
@@ -261,6 +268,8 @@ cni_del()
 
 cni_fail_no_ipam()
 {
+	local cmd
+
 	RET=0
 	cni_setup || return
 	sed -i 's/"host-local"/"nosuch"/' "$WORK/mv.conflist"
@@ -269,7 +278,17 @@ cni_fail_no_ipam()
 	expect_error 999 'failed to find plugin \"nosuch\" in path'
 	[[ $(vmux_links "$P1") == 0 ]]
 	check_err $? "a link is left in the pod"
-	log_test "cni: IPAM plugin missing: error, no link"
+	# An "ipam" naming vmux-cni itself: refused at once, ADD and DEL (it
+	# used to start copies of itself without end).
+	sed -i 's/"nosuch"/"vmux-cni"/' "$WORK/mv.conflist"
+	for cmd in add del; do
+		timeout 20 bash -c "$(declare -f cni); $(declare -p A WORK OUT ERR CNI_DIRS CNITEST); cni $cmd mv /run/netns/$P1"
+		check_fail $? "$cmd with vmux-cni as its IPAM"
+		expect_error 7 'vmux-cni is no IPAM plugin'
+	done
+	[[ $(vmux_links "$P1") == 0 && $(pgrep -c -x vmux-cni) == 0 ]]
+	check_err $? "a link or a vmux-cni process is left"
+	log_test "cni: IPAM plugin missing or vmux-cni itself: error, no link"
 }
 
 cni_fail_exhausted()
@@ -386,6 +405,93 @@ cni_podman()
 	grep -qx "lease: 10.90.1.50" <<<"$out" && ! grep -q "after rm: 10\." <<<"$out"
 	check_err $? "leases: 10.90.1.50 not held while running, or kept after podman rm: $out"
 	log_test "cni: podman runs containers on a vmux-cni network"
+}
+
+# ifindex_of NS DEV
+ifindex_of()
+{
+	__json_scalar "$(ip -n "$1" -j link show dev "$2")" ifindex
+}
+
+# The keys beyond the basic pods: the master from the node's default route;
+# keepPortMode (and without it, the reference plugin's flip of the port);
+# linkInContainer; Debian's static IPAM; IPv6 from host-local in a pod
+# whose netns had IPv6 off (the plugin turns it on for lo and the pod's
+# interface) with a v6 gateway (DAD waited for).
+cni_options()
+{
+	local json n name ns ifn id
+
+	RET=0
+	cni_setup || return
+
+	ip -n "$A" addr add 10.90.1.254/24 dev "$NA" &&
+		ip -n "$A" route add default via 10.90.1.1
+	sed "s/\"master\":\"$NA\",//" "$WORK/mv.conflist" >"$WORK/dflt.conflist"
+	cni add dflt "/run/netns/$P1"
+	check_err $? "ADD without master: $(cat "$ERR")"
+	json=$(vm "$P1" -d -j link show dev eth0)
+	[[ $(__json_scalar "$json" link_index) == $(ifindex_of "$A" "$NA") ]]
+	check_err $? "not on the default route's $NA: $json"
+
+	vm "$A" link add link "$NA" name k0 type ipvlan mode l3
+	conflist keep ipvlan 10.90.6.0/24 '"keepPortMode":true'
+	cni add keep "/run/netns/$P2"
+	check_err $? "ADD keepPortMode: $(cat "$ERR")"
+	[[ $(vm "$P2" -d -j link show dev eth0) == *'"mode":"l3"'* &&
+	   $(vm "$A" -d -j link show dev k0) == *'"mode":"l3"'* ]]
+	check_err $? "keepPortMode changed the port's mode"
+	cni add iv "/run/netns/$P2" eth1 iv2
+	check_err $? "ADD ipvlan l2: $(cat "$ERR")"
+	[[ $(vm "$A" -d -j link show dev k0) == *'"mode":"l2"'* ]]
+	check_err $? "without keepPortMode the port did not take mode l2, as ipvlan's plugin does"
+
+	ip -n "$P3" link add c0 type dummy && ip -n "$P3" link set c0 up
+	conflist lic macvlan 10.90.4.0/24 '"linkInContainer":true'
+	sed -i "s/\"master\":\"$NA\"/\"master\":\"c0\"/" "$WORK/lic.conflist"
+	cni add lic "/run/netns/$P3"
+	check_err $? "ADD linkInContainer: $(cat "$ERR")"
+	json=$(vm "$P3" -d -j link show dev eth0)
+	[[ $json == *'"link":"c0"'* && $json == *'"info_kind":"vmux_macvlan"'* ]]
+	check_err $? "not a vmux_macvlan on the pod's c0: $json"
+
+	cat >"$WORK/st.conflist" <<-EOC
+	{"cniVersion":"1.0.0","name":"st","plugins":[{"type":"vmux-cni","kind":"macvlan",
+	 "master":"$NA","ipam":{"type":"static",
+	  "addresses":[{"address":"10.90.1.77/24","gateway":"10.90.1.1"}],
+	  "routes":[{"dst":"10.90.0.0/16"}]}}]}
+	EOC
+	cni add st "/run/netns/$P1" st0
+	check_err $? "ADD static: $(cat "$ERR")"
+	ip -n "$P1" -4 -o addr show dev st0 | grep -q "10\.90\.1\.77/24" &&
+		ip netns exec "$P1" ping -q -c 2 -W 2 -I st0 10.90.1.1 >/dev/null
+	check_err $? "static: no 10.90.1.77 on st0, or the peer not reached"
+
+	ns_sysctl "net.ipv6.conf.all.disable_ipv6=0 net.ipv6.conf.$NB.disable_ipv6=0" "$B"
+	ip -n "$B" addr add 2001:db8:90:1::1/64 dev "$NB" nodad
+	cat >"$WORK/v6.conflist" <<-EOC
+	{"cniVersion":"1.0.0","name":"v6","plugins":[{"type":"vmux-cni","kind":"macvlan",
+	 "master":"$NA","ipam":{"type":"host-local","dataDir":"$WORK/ipam",
+	  "ranges":[[{"subnet":"10.90.5.0/24"}],
+	            [{"subnet":"2001:db8:90:1::/64","gateway":"2001:db8:90:1::1"}]],
+	  "routes":[{"dst":"2001:db8::/32"}]}}]}
+	EOC
+	cni add v6 "/run/netns/$P3" v6
+	check_err $? "ADD dual stack: $(cat "$ERR")"
+	grep -q '"address": "2001:db8:90:1::' "$OUT"
+	check_err $? "no IPv6 address in the result: $(cat "$OUT")"
+	ip netns exec "$P3" ping -6 -q -c 2 -W 2 2001:db8:90:1::1 >/dev/null
+	check_err $? "the pod cannot reach the peer over IPv6"
+	for n in dflt:$P1:eth0 keep:$P2:eth0 iv:$P2:eth1:iv2 lic:$P3:eth0 st:$P1:st0 v6:$P3:v6; do
+		IFS=: read -r name ns ifn id <<<"$n"
+		cni del "$name" "/run/netns/$ns" "$ifn" "${id:-$name}"
+		check_err $? "DEL $name: $(cat "$ERR")"
+	done
+	[[ $(vmux_links "$P1") == 0 && $(vmux_links "$P2") == 0 && $(vmux_links "$P3") == 0 &&
+	   $(leases mv) == 0 && $(leases keep) == 0 && $(leases iv) == 0 &&
+	   $(leases lic) == 0 && $(leases v6) == 0 ]]
+	check_err $? "a link or a lease is left"
+	log_test "cni: default master, keepPortMode, linkInContainer, static IPAM, IPv6"
 }
 
 # reference NAME: $WORK/rNAME.conflist, NAME's conflist for the reference

@@ -96,6 +96,7 @@ TEST_CASE("cni skel: network name, container id, interface name")
 		{"..", "interface name is . or .."},
 		{"a:b", "interface name contains / or : or whitespace characters"},
 		{"a b", "interface name contains / or : or whitespace characters"},
+		{"e\xff", "interface name contains characters that are not ASCII"},
 	};
 	for (const auto &[name, msg] : bad_names) {
 		env = add_env;
@@ -279,4 +280,32 @@ TEST_CASE("cni config: chained, prevResult stands for master and IPAM")
 	CHECK(conf.prev_result->interfaces.at(0).name == "eth1");
 	CHECK(conf.prev_result->ips.at(0).address.str() == "10.1.0.5/24");
 	CHECK(conf.ipam_type.empty());
+}
+
+TEST_CASE("cni config: a NUL in a string is refused, not cut")
+{
+	auto [code, msg] = failure([] {
+		parse_config(conf_with(R"("kind":"macvlan","master":"eth0\u0000x")"), CniArgs{});
+	});
+	CHECK(code == 7);
+	CHECK(msg == "invalid \"master\": \"eth0\\u0000x\" holds a NUL character");
+}
+
+TEST_CASE("cni DEL: only the names, the kind and the IPAM plugin")
+{
+	// What ADD refuses does not stop a DEL from releasing the lease.
+	for (const char *keys : {
+		     R"("kind":"ipvlan","mac":"02:00:00:00:00:01","ipam":{"type":"host-local"})",
+		     R"("kind":"macvlan","mtu":1500000000000,"ipam":{"type":"host-local"})",
+		     R"("kind":"vlan","ipam":{"type":"host-local"},"prevResult":{"ips":[{"address":"fe80::1%eth0/64"}]})",
+		     R"("kind":"macvlan","mac":"zz","runtimeConfig":{"mac":"ff:ff:ff:ff:ff:ff"},"ipam":{"type":"host-local"})",
+	     }) {
+		NetConf conf = parse_del_config(conf_with(keys));
+		CHECK(conf.ipam_type == "host-local");
+		REQUIRE(conf.kind);
+	}
+	NetConf conf = parse_del_config(conf_with(R"("kind":"bridge","ipam":7)"));
+	CHECK(!conf.kind);
+	CHECK(conf.ipam_type.empty());
+	CHECK(failure([] { parse_del_config("{"); }).first == 6);
 }

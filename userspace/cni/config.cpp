@@ -28,8 +28,13 @@ std::optional<std::string> get_string(const Json &j, const char *key)
 		return std::nullopt;
 	if (!j[key].is_string())
 		throw Error(invalid_config, fmt::format("invalid \"{}\": {} is not a string", key,
-							j[key].dump()));
-	return j[key].get<std::string>();
+							dump_text(j[key])));
+	std::string value = j[key].get<std::string>();
+	// A NUL would cut the string where C sees it (a plugin name, a device).
+	if (value.find('\0') != std::string::npos)
+		throw Error(invalid_config, fmt::format("invalid \"{}\": {} holds a NUL character",
+							key, dump_text(j[key])));
+	return value;
 }
 
 std::optional<std::int64_t> get_integer(const Json &j, const char *key)
@@ -38,7 +43,7 @@ std::optional<std::int64_t> get_integer(const Json &j, const char *key)
 		return std::nullopt;
 	if (!j[key].is_number_integer())
 		throw Error(invalid_config, fmt::format("invalid \"{}\": {} is not an integer", key,
-							j[key].dump()));
+							dump_text(j[key])));
 	if (j[key].is_number_unsigned() && j[key].get<std::uint64_t>() > INT64_MAX)
 		return INT64_MAX;
 	return j[key].get<std::int64_t>();
@@ -50,7 +55,7 @@ bool get_bool(const Json &j, const char *key)
 		return false;
 	if (!j[key].is_boolean())
 		throw Error(invalid_config, fmt::format("invalid \"{}\": {} is not true or false",
-							key, j[key].dump()));
+							key, dump_text(j[key])));
 	return j[key].get<bool>();
 }
 
@@ -85,7 +90,7 @@ void refuse(const Json &j, const char *key, const Kind &kind, std::string_view w
 {
 	if (has(j, key))
 		throw Error(unsupported_field, fmt::format("\"{}\" is not supported by kind \"{}\": {}{}",
-							   key, kind.name, j[key].dump(), why));
+							   key, kind.name, dump_text(j[key]), why));
 }
 
 Bytes parse_mac(std::string_view text, std::string_view source)
@@ -192,7 +197,7 @@ NetConf parse_config(std::string_view stdin_data, const CniArgs &args)
 		const Json &rc = j["runtimeConfig"];
 		if (!rc.is_object())
 			throw Error(invalid_config, fmt::format("invalid \"runtimeConfig\": {}",
-								rc.dump()));
+								dump_text(rc)));
 		if (auto rc_mac = get_string(rc, "mac")) {
 			mac = rc_mac;
 			mac_source = "runtimeConfig \"mac\"";
@@ -211,7 +216,7 @@ NetConf parse_config(std::string_view stdin_data, const CniArgs &args)
 	if (has(j, "ipam")) {
 		if (!j["ipam"].is_object())
 			throw Error(invalid_config, fmt::format("invalid \"ipam\": {} is not an object",
-								j["ipam"].dump()));
+								dump_text(j["ipam"])));
 		conf.ipam_type = get_string(j["ipam"], "type").value_or("");
 	}
 	if (has(j, "dns"))
@@ -229,6 +234,29 @@ NetConf parse_config(std::string_view stdin_data, const CniArgs &args)
 	if (vlan && conf.master.empty() && !conf.prev_result)
 		throw Error(invalid_config, "\"master\" field is required. It specifies the host "
 					    "interface name to create the VLAN for.");
+	return conf;
+}
+
+NetConf parse_del_config(std::string_view stdin_data)
+{
+	Json j = Json::parse(stdin_data, nullptr, false);
+
+	if (j.is_discarded() || !j.is_object())
+		throw Error(decode_failure, "error unmarshall network config: not a JSON object");
+
+	auto text = [](const Json &o, const char *key) {
+		return o.is_object() && o.contains(key) && o[key].is_string()
+			       ? o[key].get<std::string>() : std::string();
+	};
+	NetConf conf;
+	conf.cni_version = text(j, "cniVersion");
+	conf.name = text(j, "name");
+	conf.type = text(j, "type");
+	std::string kind = text(j, "kind");
+	if (const Kind *k = find_kind(kind); k && k->name == kind)
+		conf.kind = k;
+	if (j.contains("ipam"))
+		conf.ipam_type = text(j["ipam"], "type");
 	return conf;
 }
 

@@ -46,6 +46,11 @@ struct NetConf {
 // a value or key the kind does not support; the message names the key and
 // the value.
 NetConf parse_config(std::string_view stdin_data, const CniArgs &args);
+// What DEL needs and no more: the names, the kind if it is one, the IPAM
+// plugin. A DEL must release the lease whatever else the config (or
+// CNI_ARGS, or the cached prevResult) holds that ADD would refuse, or the
+// runtime retries it forever; code 6 only if the JSON does not parse.
+NetConf parse_del_config(std::string_view stdin_data);
 
 // RTM_NEWLINK creating the device: name, master, mtu, mac and the kind's
 // IFLA_INFO_DATA built through its option table. port_mode false (ipvlan

@@ -39,7 +39,7 @@ std::string go_quoted(const std::vector<std::string> &list)
 	std::vector<std::string> quoted;
 
 	for (const std::string &s : list)
-		quoted.push_back(Json(s).dump());
+		quoted.push_back(dump_text(Json(s)));
 	return fmt::format("[{}]", fmt::join(quoted, " "));
 }
 
@@ -112,7 +112,7 @@ std::string skel_checks(const Env &env, std::string_view stdin_data)
 		if (!conf["name"].is_string())
 			throw Error(decode_failure, fmt::format("error unmarshall network config: "
 								"\"name\" must be a string, not {}",
-								conf["name"].dump()));
+								dump_text(conf["name"])));
 		name = conf["name"].get<std::string>();
 	}
 	if (name.empty())
@@ -136,13 +136,17 @@ std::string skel_checks(const Env &env, std::string_view stdin_data)
 	if (std::any_of(ifname.begin(), ifname.end(),
 			[](char c) { return c == '/' || c == ':' || is_space(c); }))
 		throw Error(invalid_env, "interface name contains / or : or whitespace characters");
+	// Bytes the result's JSON and the runtime's logs would mangle.
+	if (std::any_of(ifname.begin(), ifname.end(),
+			[](char c) { return static_cast<unsigned char>(c) > 0x7e; }))
+		throw Error(invalid_env, "interface name contains characters that are not ASCII");
 
 	if (!conf.contains("cniVersion") || conf["cniVersion"].is_null())
 		return {};
 	if (!conf["cniVersion"].is_string())
 		throw Error(decode_failure, fmt::format("error unmarshall network config: "
 							"\"cniVersion\" must be a string, not {}",
-							conf["cniVersion"].dump()));
+							dump_text(conf["cniVersion"])));
 	return conf["cniVersion"].get<std::string>();
 }
 
@@ -162,7 +166,7 @@ CniArgs parse_cni_args(std::string_view args)
 		// strings.Split(pair, "="): exactly one '='.
 		if (eq == std::string_view::npos || pair.find('=', eq + 1) != std::string_view::npos)
 			throw Error(invalid_env, fmt::format("ARGS: invalid pair {}",
-							     Json(std::string(pair)).dump()));
+							     dump_text(Json(std::string(pair)))));
 		std::string_view key = pair.substr(0, eq), value = pair.substr(eq + 1);
 
 		if (key == "IgnoreUnknown") {
@@ -171,7 +175,7 @@ CniArgs parse_cni_args(std::string_view args)
 				throw Error(invalid_env,
 					    fmt::format("ARGS: error parsing value of pair {}: "
 							"(boolean unmarshal error: invalid input {})",
-							Json(std::string(pair)).dump(), value));
+							dump_text(Json(std::string(pair))), value));
 			out.ignore_unknown = *b;
 		} else if (key == "MAC") {
 			out.mac = std::string(value);

@@ -3,6 +3,7 @@
 #include "ipam.hpp"
 
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 #include <fcntl.h>
 #include <poll.h>
@@ -82,14 +83,20 @@ std::string find_plugin(std::string_view type, const std::vector<std::string> &p
 	if (type.empty())
 		throw Error(internal, "no plugin name provided");
 	// A type is a file name, never a path out of CNI_PATH.
-	if (type.find('/') == std::string_view::npos && type != "." && type != "..") {
+	if (type.find_first_of(std::string_view("/\0", 2)) == std::string_view::npos &&
+	    type != "." && type != "..") {
 		for (const std::string &dir : path) {
 			std::string file = fmt::format("{}/{}", dir, type);
-			struct stat st;
+			struct stat st, self;
 
-			if (stat(file.c_str(), &st) == 0 && S_ISREG(st.st_mode) &&
-			    access(file.c_str(), X_OK) == 0)
-				return file;
+			if (stat(file.c_str(), &st) != 0 || !S_ISREG(st.st_mode) ||
+			    access(file.c_str(), X_OK) != 0)
+				continue;
+			if (stat("/proc/self/exe", &self) == 0 && self.st_dev == st.st_dev &&
+			    self.st_ino == st.st_ino)
+				throw Error(invalid_config, fmt::format("\"ipam\" names {}: vmux-cni is "
+									"no IPAM plugin", file));
+			return file;
 		}
 	}
 	throw Error(internal, fmt::format("failed to find plugin \"{}\" in path [{}]", type,
@@ -100,10 +107,13 @@ std::string exec_plugin(const std::string &file, std::string_view command,
 			std::string_view stdin_data)
 {
 	std::vector<std::string> env_strings;
+	const std::string marker = fmt::format("{}=", delegate_marker);
 	for (char **e = environ; *e; e++)
-		if (!std::string_view(*e).starts_with("CNI_COMMAND="))
+		if (!std::string_view(*e).starts_with("CNI_COMMAND=") &&
+		    !std::string_view(*e).starts_with(marker))
 			env_strings.emplace_back(*e);
 	env_strings.push_back(fmt::format("CNI_COMMAND={}", command));
+	env_strings.push_back(marker + "1");
 	std::vector<char *> envp;
 	for (std::string &s : env_strings)
 		envp.push_back(s.data());
@@ -154,7 +164,10 @@ std::string exec_plugin(const std::string &file, std::string_view command,
 
 		// libcni reads the error object from stdout.
 		Json err = Json::parse(output, nullptr, false);
-		if (err.is_object() && err.contains("code") && err["code"].is_number_unsigned()) {
+		// A CNI error code is 1 or more and fits the uint the SPEC says.
+		if (err.is_object() && err.contains("code") && err["code"].is_number_unsigned() &&
+		    err["code"].get<std::uint64_t>() >= 1 &&
+		    err["code"].get<std::uint64_t>() <= UINT32_MAX) {
 			auto text = [&](const char *key) {
 				return err.contains(key) && err[key].is_string()
 					       ? err[key].get<std::string>() : std::string();

@@ -13,8 +13,14 @@
 
 namespace vmux::cni {
 
+// In the environment of every plugin we run: a vmux-cni that finds it was
+// run as a delegate refuses, so an "ipam" naming vmux-cni (itself, or
+// through another delegate) fails at once instead of forking without end.
+inline constexpr const char *delegate_marker = "VMUX_CNI_DELEGATE";
+
 // The first executable dir/type of path; code 999 as libcni words it:
-// "failed to find plugin "x" in path [/a /b]".
+// "failed to find plugin "x" in path [/a /b]". Code 7 if it is vmux-cni
+// itself.
 std::string find_plugin(std::string_view type, const std::vector<std::string> &path);
 
 // Run the plugin and return its stdout. A plugin that fails passes its

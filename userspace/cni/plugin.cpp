@@ -3,6 +3,7 @@
 #include "plugin.hpp"
 
 #include <cerrno>
+#include <cstdlib>
 #include <chrono>
 #include <cstring>
 #include <fcntl.h>
@@ -325,18 +326,27 @@ std::string cmd_add(const Env &env, const NetConf &conf, std::string_view stdin_
 	try {
 		lower_nl.request(req.build());
 	} catch (const NetlinkError &e) {
-		if (e.error() == EOPNOTSUPP && e.extack().empty())
+		if (e.error() == EOPNOTSUPP)
 			throw Error(internal, fmt::format("failed to create {} on \"{}\": kind {} "
 							  "unknown, is the vmux module loaded?",
 							  kind.name, master.name, kind.kernel_kind));
 		throw netlink_failure(fmt::format("failed to create {} on \"{}\"", kind.name,
 						  master.name), e);
 	}
+	// Undone by name until its index is known, by index after.
+	int ifindex = 0;
+	rollback.push([&cont, &ifindex, tmp] {
+		LinkRequest del(Op::del);
+		if (ifindex)
+			del.ifindex(ifindex);
+		else
+			del.name(tmp);
+		cont.request(del.build());
+	});
 	auto link = get_link(cont, tmp);
 	if (!link)
 		throw Error(internal, fmt::format("{} vanished after its creation", tmp));
-	int ifindex = link->ifindex;
-	rollback.push([&cont, ifindex] { cont.request(LinkRequest(Op::del).ifindex(ifindex).build()); });
+	ifindex = link->ifindex;
 	try {
 		cont.request(LinkRequest(Op::set).ifindex(ifindex).name(env.ifname).build());
 	} catch (const NetlinkError &e) {
@@ -369,8 +379,9 @@ std::string cmd_add(const Env &env, const NetConf &conf, std::string_view stdin_
 	if (!link)
 		throw Error(internal, fmt::format("\"{}\" vanished while being configured", env.ifname));
 	res.interfaces[0].mac = format_lladdr(link->address);
+	std::string out = result_json(res, conf.cni_version);
 	rollback.commit();
-	return result_json(res, conf.cni_version);
+	return out;
 }
 
 std::string cmd_del(const Env &env, const NetConf &conf, std::string_view stdin_data)
@@ -391,8 +402,9 @@ std::string cmd_del(const Env &env, const NetConf &conf, std::string_view stdin_
 	}
 	Netlink cont = netlink_in(ns.get());
 	auto link = get_link(cont, env.ifname);
-	// Gone already, or not ours to delete (vmux devices only).
-	if (!link || !link->is_vmux())
+	// Gone already, or not ours to delete: vmux devices of this network's
+	// kind only (a failed ADD's DEL must not take another network's eth0).
+	if (!link || !link->is_vmux() || (conf.kind && link->kind != conf.kind->kernel_kind))
 		return {};
 	try {
 		cont.request(LinkRequest(Op::del).ifindex(link->ifindex).build());
@@ -549,8 +561,13 @@ std::string run(const Env &env, std::string_view stdin_data)
 	if (env.command != "ADD" && env.command != "DEL" && env.command != "CHECK")
 		throw Error(invalid_env, fmt::format("unknown CNI_COMMAND: {}", env.command));
 	check_config_version(env.command, version);
-	CniArgs args = parse_cni_args(env.args);
-	NetConf conf = parse_config(stdin_data, args);
+	// A delegate of ours running us: an IPAM "type" naming vmux-cni would
+	// start copies of itself without end (DEL and CHECK delegate first).
+	if (std::getenv(delegate_marker))
+		throw Error(invalid_config, "vmux-cni is no IPAM plugin: it was run as one (\"ipam\" "
+					    "names it)");
+	NetConf conf = env.command == "DEL" ? parse_del_config(stdin_data)
+					    : parse_config(stdin_data, parse_cni_args(env.args));
 
 	try {
 		if (env.command == "ADD")

@@ -20,7 +20,7 @@ std::string string_at(const Json &j, const char *key, std::string_view what, uns
 		return {};
 	if (!j[key].is_string())
 		throw Error(code, fmt::format("invalid {}: \"{}\" must be a string, not {}", what, key,
-					      j[key].dump()));
+					      dump_text(j[key])));
 	return j[key].get<std::string>();
 }
 
@@ -33,11 +33,11 @@ std::vector<std::string> strings_at(const Json &j, const char *key, std::string_
 		return out;
 	if (!j[key].is_array())
 		throw Error(code, fmt::format("invalid {}: \"{}\" must be a list of strings, not {}",
-					      what, key, j[key].dump()));
+					      what, key, dump_text(j[key])));
 	for (const Json &e : j[key]) {
 		if (!e.is_string())
 			throw Error(code, fmt::format("invalid {}: \"{}\" must be a list of strings, "
-						      "not {}", what, key, j[key].dump()));
+						      "not {}", what, key, dump_text(j[key])));
 		out.push_back(e.get<std::string>());
 	}
 	return out;
@@ -51,7 +51,7 @@ const Json &array_at(const Json &j, const char *key, std::string_view what, unsi
 		return empty;
 	if (!j[key].is_array())
 		throw Error(code, fmt::format("invalid {}: \"{}\" must be a list, not {}", what, key,
-					      j[key].dump()));
+					      dump_text(j[key])));
 	return j[key];
 }
 
@@ -90,7 +90,7 @@ Dns dns_from_json(const Json &j, std::string_view what, unsigned int code)
 		return dns;
 	if (!j.is_object())
 		throw Error(code, fmt::format("invalid {}: \"dns\" must be an object, not {}", what,
-					      j.dump()));
+					      dump_text(j)));
 	dns.nameservers = strings_at(j, "nameservers", what, code);
 	dns.domain = string_at(j, "domain", what, code);
 	dns.search = strings_at(j, "search", what, code);
@@ -103,7 +103,7 @@ Result result_from_json(const Json &j, std::string_view what, unsigned int code)
 	Result result;
 
 	if (!j.is_object())
-		throw Error(code, fmt::format("invalid {}: not an object: {}", what, j.dump()));
+		throw Error(code, fmt::format("invalid {}: not an object: {}", what, dump_text(j)));
 	result.cni_version = string_at(j, "cniVersion", what, code);
 	// 0.1.0 and 0.2.0 have another shape ("ip4", "ip6"): not ours.
 	if (!result.cni_version.empty() && !is_supported(result.cni_version))
@@ -113,7 +113,7 @@ Result result_from_json(const Json &j, std::string_view what, unsigned int code)
 		Interface iface;
 
 		if (!e.is_object())
-			throw Error(code, fmt::format("invalid {}: interface {}", what, e.dump()));
+			throw Error(code, fmt::format("invalid {}: interface {}", what, dump_text(e)));
 		iface.name = string_at(e, "name", what, code);
 		iface.mac = string_at(e, "mac", what, code);
 		iface.sandbox = string_at(e, "sandbox", what, code);
@@ -123,13 +123,13 @@ Result result_from_json(const Json &j, std::string_view what, unsigned int code)
 		IpConfig ip;
 
 		if (!e.is_object())
-			throw Error(code, fmt::format("invalid {}: ip {}", what, e.dump()));
+			throw Error(code, fmt::format("invalid {}: ip {}", what, dump_text(e)));
 		if (e.contains("interface") && !e["interface"].is_null()) {
 			if (!e["interface"].is_number_unsigned() ||
 			    e["interface"].get<std::uint64_t>() >= result.interfaces.size())
 				throw Error(code, fmt::format("invalid {}: \"interface\" {} names no "
 							      "interface", what,
-							      e["interface"].dump()));
+							      dump_text(e["interface"])));
 			ip.interface = e["interface"].get<unsigned int>();
 		}
 		ip.address = prefix_at(e, "address", what, code);
@@ -144,7 +144,7 @@ Result result_from_json(const Json &j, std::string_view what, unsigned int code)
 		Route route;
 
 		if (!e.is_object())
-			throw Error(code, fmt::format("invalid {}: route {}", what, e.dump()));
+			throw Error(code, fmt::format("invalid {}: route {}", what, dump_text(e)));
 		route.dst = prefix_at(e, "dst", what, code);
 		route.gw = ip_at(e, "gw", what, code);
 		if (route.gw && route.gw->family != route.dst.family)
@@ -229,7 +229,7 @@ std::string result_json(const Result &result, std::string_view version)
 	if (!result.dns.options.empty())
 		dns["options"] = result.dns.options;
 	j["dns"] = std::move(dns);
-	return j.dump(4);
+	return dump_text(j, 4);
 }
 
 } // namespace vmux::cni

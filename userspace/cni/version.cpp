@@ -68,7 +68,7 @@ std::string version_json()
 
 	j["cniVersion"] = versions.back();
 	j["supportedVersions"] = versions;
-	return j.dump();
+	return dump_text(j);
 }
 
 std::string about_text(std::string_view program_version)
