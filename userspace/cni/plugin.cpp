@@ -354,7 +354,8 @@ std::string cmd_add(const Env &env, const NetConf &conf, std::string_view stdin_
 						  env.ifname), e);
 	}
 
-	Result res;
+	// What this interface gets: IPAM's addresses or, chained without
+	// ipam, the previous plugin's (as the reference ipvlan plugin).
 	Result addressing;
 	if (!ipam.empty()) {
 		std::string out = exec_plugin(ipam, "ADD", stdin_data);
@@ -366,19 +367,34 @@ std::string cmd_add(const Env &env, const NetConf &conf, std::string_view stdin_
 	} else if (conf.prev_result) {
 		addressing = *conf.prev_result;
 	}
-	res.interfaces.push_back({env.ifname, "", env.netns});
-	for (IpConfig ip : addressing.ips) {
-		ip.interface = 0;
-		res.ips.push_back(std::move(ip));
-	}
-	res.routes = addressing.routes;
-	res.dns = conf.dns.empty() ? addressing.dns : conf.dns;
-
-	configure(ns.get(), cont, ifindex, env.ifname, res);
+	Result mine;
+	mine.ips = addressing.ips;
+	mine.routes = addressing.routes;
+	configure(ns.get(), cont, ifindex, env.ifname, mine);
 	link = get_link(cont, env.ifname);
 	if (!link)
 		throw Error(internal, fmt::format("\"{}\" vanished while being configured", env.ifname));
-	res.interfaces[0].mac = format_lladdr(link->address);
+
+	// The result: the previous plugin's, passed on with this interface
+	// added (SPEC: a chained plugin outputs prevResult with its changes).
+	Result res = conf.prev_result ? *conf.prev_result : Result{};
+	const auto me = static_cast<unsigned int>(res.interfaces.size());
+	res.interfaces.push_back({env.ifname, format_lladdr(link->address), env.netns});
+	if (!ipam.empty()) {
+		for (IpConfig ip : addressing.ips) {
+			ip.interface = me;
+			res.ips.push_back(std::move(ip));
+		}
+		res.routes.insert(res.routes.end(), addressing.routes.begin(),
+				  addressing.routes.end());
+	} else {
+		for (IpConfig &ip : res.ips)	// the previous plugin's, now on this one
+			ip.interface = me;
+	}
+	if (!conf.dns.empty())
+		res.dns = conf.dns;
+	else if (!addressing.dns.empty())
+		res.dns = addressing.dns;
 	std::string out = result_json(res, conf.cni_version);
 	rollback.commit();
 	return out;
