@@ -70,6 +70,12 @@ cli_link_netns()
 	[[ $(ip -n "$A" -j link show dev "$NA" | jq .[0].ifindex) == \
 	   $("$VMUX" -n "$C" -j link show dev v10 | jq .[0].link_index) ]]
 	check_err $? "link_index is not the lower's ifindex"
+	# A file in /var/run/netns that is no netns (one "ip netns add" has
+	# not mounted yet, or "ip netns del" unmounted) is skipped, as by ip.
+	touch /var/run/netns/vmux-not-a-netns
+	defer rm -f /var/run/netns/vmux-not-a-netns
+	"$VMUX" -n "$C" link show dev v10 | grep -q "link-netns $A"
+	check_err $? "a file in /var/run/netns that is no netns broke link show: $("$VMUX" -n "$C" link show dev v10 2>&1)"
 	log_test "link-netns: the lower in another namespace"
 }
 

@@ -22,6 +22,10 @@
 # cnitest (selftests/cni/cnitest.go) is built with the rest (make all:
 # selftests/cni/CMakeLists.txt, a GOPATH build over Debian's libcni source).
 
+# Its own namespaces and devices, and the two NICs, which no other script
+# run beside others uses:
+# run_all.sh: beside others
+
 source "$(dirname "$0")/lib.sh"
 
 ALL_TESTS="

@@ -19,6 +19,8 @@
 
 #include <fmt/core.h>
 
+#include "error.hpp"
+
 namespace vmux {
 
 static std::string netns_path(std::string_view name)
@@ -121,8 +123,16 @@ std::optional<std::string> netns_name_of(Netlink &nl, std::int32_t nsid)
 	for (const auto &entry : std::filesystem::directory_iterator("/var/run/netns", ec)) {
 		UniqueFd fd(::open(entry.path().c_str(), O_RDONLY | O_CLOEXEC));
 
-		if (fd.get() >= 0 && query_nsid(nl, fd.get()) == nsid)
-			return entry.path().filename().string();
+		if (fd.get() < 0)
+			continue;
+		// Not a netns (yet, or any more: "ip netns add" mounts over an
+		// empty file, "ip netns del" unmounts it before the unlink): the
+		// kernel refuses the fd; skip it, as ip does.
+		try {
+			if (query_nsid(nl, fd.get()) == nsid)
+				return entry.path().filename().string();
+		} catch (const NetlinkError &) {
+		}
 	}
 	return std::nullopt;
 }
