@@ -75,10 +75,12 @@ DEBUG_KSFT_TIMEOUT ?= 1800
 # The whole suite, every round, is "make check-debug".
 DEBUG_TESTS ?= vmux_fuzz.sh vmux_faults.sh vmux_frames.sh
 # Scripts that check a harness or userspace rather than the module (make
-# bench's smoke run; vmux apply's reconciling, which sends what link add and
-# link set send; vmux-cni, which does too, driven by libcni): with the debug
-# tier, Debian's 6.1 leaves them to the newer kernel.
-ONCE_TESTS ?= vmux_bench.sh vmux_apply.sh vmux_cni.sh
+# bench's smoke run; the CLI's grammar, output and -batch, whose requests
+# the kind scripts send on every kernel; vmux apply's reconciling, which
+# sends what link add and link set send; vmux-cni, which does too, driven
+# by libcni): with the debug tier, Debian's 6.1 leaves them to the newer
+# kernel.
+ONCE_TESTS ?= vmux_bench.sh vmux_cli.sh vmux_apply.sh vmux_cni.sh
 DEBUG_CHECK_ENV ?= VMUX_FAULTS_STRIDE=5 VMUX_FAULTS_OFFSET=$(shell echo $$(($$(date +%-j) % 5 + 1))) \
 		   VMUX_FUZZ_COUNT=10000 VMUX_FUZZ_USERNS_COUNT=2000
 CHECK_DEBUG ?= 0

@@ -199,7 +199,8 @@ trap 'exit 143' TERM
 
 # ---- running tests -----------------------------------------------------------------
 
-# Run $TESTS (or $ALL_TESTS), each in its own cleanup scope; a comment line
+# Run $TESTS (or $ALL_TESTS) but those in $VMUX_TESTS_LATER (run_all.sh runs
+# them alone later), each in its own cleanup scope; a comment line
 # after each gives its wall time with its cleanup, to find where a suite's
 # minutes go.
 tests_run()
@@ -207,6 +208,7 @@ tests_run()
 	local current_test start
 
 	for current_test in ${TESTS:-$ALL_TESTS}; do
+		[[ " ${VMUX_TESTS_LATER:-} " == *" $current_test "* ]] && continue
 		RET=0
 		retmsg=
 		start=$(__now_ms)
@@ -480,22 +482,30 @@ userns_exec()
 
 # ---- the VM's two NICs -------------------------------------------------------------------
 
-# nics: print "E1000_DEV VIRTIO_DEV", the guest's two wired NICs, found by
-# driver in the current namespace (they must be home: see nic_to_ns).
+# nics: print "E1000_DEV VIRTIO_DEV", the guest's two wired NICs of pair
+# $VMUX_NIC_PAIR (0 or 1, default 0; selftests/run_all.sh gives each script
+# it runs beside another a pair of its own), found by PCI slot (e1000 0x10 +
+# 2 x pair, virtio-net the next; selftests/vm/run) in the current namespace
+# (they must be home: see nic_to_ns).
 nics()
 {
-	local d drv e1000="" virtio=""
+	local pair=${VMUX_NIC_PAIR:-0} d slot e1000="" virtio=""
 
+	if [[ ! $pair =~ ^[01]$ ]]; then
+		echo "nics: VMUX_NIC_PAIR='$pair': 0 or 1" >&2
+		return 1
+	fi
 	for d in /sys/class/net/*; do
 		[[ -e $d/device/driver ]] || continue
-		drv=$(basename "$(readlink -f "$d/device/driver")")
-		case "$drv" in
-		e1000) e1000=${d##*/} ;;
-		virtio_net) virtio=${d##*/} ;;
+		[[ $(readlink -f "$d/device") =~ /0000:00:1([0-3])\.0(/|$) ]] || continue
+		slot=${BASH_REMATCH[1]}
+		case $slot in
+		$((2 * pair))) e1000=${d##*/} ;;
+		$((2 * pair + 1))) virtio=${d##*/} ;;
 		esac
 	done
 	if [[ -z $e1000 || -z $virtio ]]; then
-		echo "nics: the e1000 and virtio-net NICs are not both in this namespace" >&2
+		echo "nics: the e1000 and virtio-net NICs of pair $pair are not both in this namespace" >&2
 		return 1
 	fi
 	echo "$e1000 $virtio"

@@ -17,12 +17,19 @@
 # anything failed.
 #
 # A script with the line "# run_all.sh: beside others" shares nothing with
-# another such script: no NIC, no module it loads or unloads, no global
-# sysctl or tracing state, only namespaces and device names of its own.
-# Consecutive ones run together, up to VMUX_SELFTEST_JOBS (default: the
-# VM's CPUs; 1 runs every script alone) at a time; each one's output comes
+# another such script: no module it loads or unloads, no global sysctl or
+# tracing state, only namespaces and device names of its own and the NICs
+# of the pair it is given (VMUX_NIC_PAIR: the VM has two wires, each an
+# e1000 and a virtio-net; lib.sh's nics). Consecutive ones run together, up
+# to VMUX_SELFTEST_JOBS (default: the VM's CPUs, at most 2, one per NIC
+# pair; 1 runs every script alone) at a time; each one's output comes
 # whole when it ends, and the kernel log, taint and leftovers are checked
-# once the last of them has ended. selftests/TESTS keeps them together.
+# once the last of them has ended. selftests/TESTS keeps them together,
+# the longest first. A test of such a script that needs the machine to
+# itself (rmmod) is named on a line "# run_all.sh: alone: TEST...": the
+# script runs beside others without it (VMUX_TESTS_LATER, lib.sh's
+# tests_run), and once the group has ended, the script runs again with
+# only those tests (TESTS), alone.
 #
 # Environment: KSFT_TIMEOUT (per script, seconds, default 1200: a guard
 # against a hung script, twice the slowest script's time on 6.12),
@@ -36,11 +43,13 @@ top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
 cd "$top" || exit 1
 
 timeout_s=${KSFT_TIMEOUT:-1200}
+nic_pairs=2	# selftests/vm/run
 max_jobs=${VMUX_SELFTEST_JOBS:-$(nproc)}
 if [[ ! $max_jobs =~ ^[1-9][0-9]*$ ]]; then
 	echo "run_all: VMUX_SELFTEST_JOBS='$max_jobs' is not a number of scripts (1 or more)" >&2
 	exit 1
 fi
+((max_jobs <= nic_pairs)) || max_jobs=$nic_pairs
 dmesg_log=${VMUX_DMESG_LOG:-$top/build/vm/dmesg.log}
 ko=${VMUX_KO:-kmod/vmux.ko}
 
@@ -230,28 +239,31 @@ fi
 
 # --- the tests -----------------------------------------------------------------------
 
-# nics_home: both NICs in the initial namespace (see lib.sh: nics).
+# nics_home: every NIC in the initial namespace (see lib.sh: nics).
 nics_home()
 {
 	local try
 
 	for ((try = 0; try < 100; try++)); do
-		bash -c 'source selftests/lib.sh && nics' >/dev/null 2>&1 && return 0
+		bash -c 'source selftests/lib.sh && VMUX_NIC_PAIR=0 nics && VMUX_NIC_PAIR=1 nics' \
+			>/dev/null 2>&1 && return 0
 		sleep 0.1
 	done
 	return 1
 }
 
-# A script run in the background: its name, output file and start, by pid.
-declare -A run_name=() run_out=() run_t0=()
+# A script run in the background: its name, output file, start and NIC
+# pair, by pid.
+declare -A run_name=() run_out=() run_t0=() run_pair=()
 
-# start_one T: start script T under its timeout, its output into a file;
-# sets START_PID. timeout leads its own process group: on expiry it kills
-# the whole group. Output goes to a file, so a background process the
-# script leaked cannot keep us waiting on a pipe.
+# start_one T [PAIR [LATER]]: start script T under its timeout, on NIC pair
+# PAIR (default 0), without the tests LATER, its output into a file; sets
+# START_PID. timeout leads its own process group: on expiry it kills the
+# whole group. Output goes to a file, so a background process the script
+# leaked cannot keep us waiting on a pipe.
 start_one()
 {
-	local t=$1 path out pid
+	local t=$1 pair=${2:-0} later=${3:-} path out pid
 
 	path=selftests/${t#selftests/}
 	if [[ ! -f $path ]]; then
@@ -259,11 +271,13 @@ start_one()
 		return 1
 	fi
 	out=$(mktemp /tmp/vmux-selftest.XXXXXX)
-	timeout --kill-after=10 "$timeout_s" bash "$path" >"$out" 2>&1 &
+	VMUX_NIC_PAIR=$pair VMUX_TESTS_LATER=$later \
+		timeout --kill-after=10 "$timeout_s" bash "$path" >"$out" 2>&1 &
 	pid=$!
 	run_name[$pid]=$t
 	run_out[$pid]=$out
 	run_t0[$pid]=$SECONDS
+	run_pair[$pid]=$pair
 	START_PID=$pid
 }
 
@@ -304,7 +318,7 @@ end_one()
 	esac
 
 	echo "# ---- $t took $((SECONDS - run_t0[$pid])) s"
-	unset "run_name[$pid]" "run_out[$pid]" "run_t0[$pid]"
+	unset "run_name[$pid]" "run_out[$pid]" "run_t0[$pid]" "run_pair[$pid]"
 }
 
 # after_scripts NAME: the checks between scripts, once none runs: the
@@ -338,13 +352,19 @@ after_scripts()
 	fi
 }
 
-# run_one T: T alone, its output as it comes.
+# run_one T [TESTS]: T alone (only its TESTS, if given), its output as it
+# comes.
 run_one()
 {
-	local t=$1 pid rc
+	local t=$1 only=${2:-} pid rc
 
-	echo "# ---- $t"
-	start_one "$t" || return
+	if [[ -n $only ]]; then
+		echo "# ---- $t: $only (alone)"
+		TESTS=$only start_one "$t" || return
+	else
+		echo "# ---- $t"
+		start_one "$t" || return
+	fi
 	pid=$START_PID
 	tail -s 0.1 --pid="$pid" -n +1 -f "${run_out[$pid]}"
 	wait "$pid"
@@ -373,30 +393,61 @@ reap_one()
 	done
 }
 
+# free_pair: the NIC pair no running script has.
+free_pair()
+{
+	local p pid
+
+	for ((p = 0; p < nic_pairs; p++)); do
+		for pid in "${!run_pair[@]}"; do
+			[[ ${run_pair[$pid]} == "$p" ]] && continue 2
+		done
+		echo "$p"
+		return
+	done
+}
+
 # run_beside T...: scripts that share nothing (is_beside), up to $max_jobs at
-# a time; each one's output comes whole when it ends. The checks between
-# scripts wait for the last of them: the kernel log is theirs together.
+# a time, each on a NIC pair of its own; each one's output comes whole when
+# it ends. The checks between scripts wait for the last of them: the kernel
+# log is theirs together. Then the tests each held back (alone_tests),
+# alone.
 run_beside()
 {
-	local t names=""
+	local t names="" pair later
+	local -a held=()
 
 	for t in "$@"; do
 		while ((${#run_name[@]} >= max_jobs)); do
 			reap_one
 		done
-		echo "# ---- $t (beside others: its output when it ends)"
-		start_one "$t" && names+="${names:+ + }$t"
+		pair=$(free_pair)
+		later=$(alone_tests "$t")
+		echo "# ---- $t (beside others, NIC pair $pair${later:+, without $later}: its output when it ends)"
+		start_one "$t" "$pair" "$later" && names+="${names:+ + }$t"
+		[[ -z $later ]] || held+=("$t")
 	done
 	while ((${#run_name[@]})); do
 		reap_one
 	done
 	[[ -z $names ]] || after_scripts "$names"
+	for t in "${held[@]}"; do
+		run_one "$t" "$(alone_tests "$t")"
+	done
 }
 
 # is_beside T: T says it shares nothing with another such script.
 is_beside()
 {
 	grep -qx '# run_all.sh: beside others' "selftests/${1#selftests/}" 2>/dev/null
+}
+
+# alone_tests T: the tests of T that need the machine to themselves ("#
+# run_all.sh: alone: TEST..."), held back when T runs beside others.
+alone_tests()
+{
+	sed -n 's/^# run_all\.sh: alone: *//p' "selftests/${1#selftests/}" 2>/dev/null | tr '\n' ' ' |
+		sed 's/ *$//'
 }
 
 # The initial namespace's devices: a script must leave it as it found it.

@@ -11,6 +11,9 @@
 #  +---|---------------------------------+   +---|------------------+
 #      '============== QEMU hub ==================='
 
+# Its own namespaces and devices and its pair of NICs (VMUX_NIC_PAIR):
+# run_all.sh: beside others
+
 source "$(dirname "$0")/lib.sh"
 
 ALL_TESTS="

@@ -22,8 +22,7 @@
 # cnitest (selftests/cni/cnitest.go) is built with the rest (make all:
 # selftests/cni/CMakeLists.txt, a GOPATH build over Debian's libcni source).
 
-# Its own namespaces and devices, and the two NICs, which no other script
-# run beside others uses:
+# Its own namespaces and devices and its pair of NICs (VMUX_NIC_PAIR):
 # run_all.sh: beside others
 
 source "$(dirname "$0")/lib.sh"

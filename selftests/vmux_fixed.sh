@@ -39,6 +39,9 @@
 #
 # tcpdump -e on the peer's NIC shows the tags on the wire.
 
+# Its own namespaces and devices and its pair of NICs (VMUX_NIC_PAIR):
+# run_all.sh: beside others
+
 source "$(dirname "$0")/lib.sh"
 
 ALL_TESTS="

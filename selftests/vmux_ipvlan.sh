@@ -25,6 +25,11 @@
 # pin down single behaviours (features.md 1.3, 4.6-4.8, 5.4), some on a
 # dummy lower (no traffic) or a veth lower whose peer end is in $B.
 
+# Its own namespaces and devices and its pair of NICs (VMUX_NIC_PAIR);
+# its rmmod test needs the machine alone:
+# run_all.sh: beside others
+# run_all.sh: alone: ipvlan_rmmod
+
 source "$(dirname "$0")/lib.sh"
 
 ALL_TESTS="

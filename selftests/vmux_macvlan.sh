@@ -15,6 +15,11 @@
 # macvlan"; the two must be equal. The hub never reflects a frame to its
 # sender, so VEPA hairpin does not happen here (in both).
 
+# Its own namespaces and devices and its pair of NICs (VMUX_NIC_PAIR);
+# its rmmod test needs the machine alone:
+# run_all.sh: beside others
+# run_all.sh: alone: mv_rmmod
+
 source "$(dirname "$0")/lib.sh"
 
 ALL_TESTS="

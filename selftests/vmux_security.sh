@@ -22,6 +22,9 @@
 # double free of a failed register_netdevice(), the egress QoS map cap,
 # transmit counters of frames a sibling did not take.
 
+# Its own namespaces and devices and its pair of NICs (VMUX_NIC_PAIR):
+# run_all.sh: beside others
+
 source "$(dirname "$0")/lib.sh"
 
 ALL_TESTS="

@@ -25,6 +25,9 @@
 # The in-kernel macvlan and ipvlan each need the lower's rx_handler for
 # themselves; vmux shares one port per lower between its three kinds.
 
+# Its own namespaces and devices and its pair of NICs (VMUX_NIC_PAIR):
+# run_all.sh: beside others
+
 source "$(dirname "$0")/lib.sh"
 
 ALL_TESTS="

@@ -16,6 +16,11 @@
 # filters VIDs but carries tags in-band: tests run with vmux on each side.
 # tcpdump -e on the peer's NIC shows what is really on the wire.
 
+# Its own namespaces and devices and its pair of NICs (VMUX_NIC_PAIR);
+# its rmmod test needs the machine alone:
+# run_all.sh: beside others
+# run_all.sh: alone: vlan_rmmod
+
 source "$(dirname "$0")/lib.sh"
 
 ALL_TESTS="
