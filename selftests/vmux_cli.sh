@@ -253,7 +253,7 @@ cli_drop_no_child()
 	peer_vlan 30 2
 	d0=$(vmux_drops_get "$A" v10 port no_child)
 	arp_burst p30 5
-	busywait 3000 until_counter_is ">= $((d0 + 5))" vmux_drops_get "$A" v10 port no_child >/dev/null
+	busywait "$WAIT_TIMEOUT" until_counter_is ">= $((d0 + 5))" vmux_drops_get "$A" v10 port no_child >/dev/null
 	d1=$(vmux_drops_get "$A" v10 port no_child)
 	assert_delta "port no_child" 5 "$d0" "$d1"
 	log_test "drop reason no_child counts each frame for an unserved id"
@@ -271,7 +271,7 @@ cli_drop_child_down()
 	d0=$(vmux_drops_get "$A" v10 dev child_down)
 	p0=$(vmux_drops_get "$A" v10 port child_down)
 	arp_burst p10 4
-	busywait 3000 until_counter_is ">= $((d0 + 4))" vmux_drops_get "$A" v10 dev child_down >/dev/null
+	busywait "$WAIT_TIMEOUT" until_counter_is ">= $((d0 + 4))" vmux_drops_get "$A" v10 dev child_down >/dev/null
 	d1=$(vmux_drops_get "$A" v10 dev child_down)
 	p1=$(vmux_drops_get "$A" v10 port child_down)
 	assert_delta "dev child_down" 4 "$d0" "$d1"
@@ -294,7 +294,7 @@ cli_drop_source_filter()
 	ip -n "$B" neigh replace 192.0.2.1 lladdr "$(mac_of "$A" s1)" dev "$NB"
 	d0=$(vmux_drops_get "$A" s1 dev source_filter)
 	ip netns exec "$B" ping -q -c 6 -i 0.2 -W 1 192.0.2.1 >/dev/null
-	busywait 3000 until_counter_is ">= $((d0 + 6))" vmux_drops_get "$A" s1 dev source_filter >/dev/null
+	busywait "$WAIT_TIMEOUT" until_counter_is ">= $((d0 + 6))" vmux_drops_get "$A" s1 dev source_filter >/dev/null
 	d1=$(vmux_drops_get "$A" s1 dev source_filter)
 	assert_delta "source_filter" 6 "$d0" "$d1"
 	log_test "drop reason source_filter: unlisted senders of a source device"
@@ -360,7 +360,7 @@ cli_drop_bc_queue_full()
 		x0[$m]=$(link_stats_get "$A" "$m" rx dropped)
 	done
 	arp_requests "$B" "$NB" 5 192.0.2.99
-	busywait 3000 until_counter_is ">= $((d0 + 5))" vmux_drops_get "$A" m1 port bc_queue_full >/dev/null
+	busywait "$WAIT_TIMEOUT" until_counter_is ">= $((d0 + 5))" vmux_drops_get "$A" m1 port bc_queue_full >/dev/null
 	d1=$(vmux_drops_get "$A" m1 port bc_queue_full)
 	r1=$(link_stats_get "$A" "$NA" rx dropped)
 	for m in m1 m2 m3; do

@@ -551,7 +551,7 @@ __l3_to_lower()
 	EOF
 	ip netns exec "$C" ping -q -c 3 -i 0.2 -W 1 192.0.2.1 &>/dev/null
 	ip netns exec "$C" ping -6 -q -c 3 -i 0.2 -W 1 2001:db8::1 &>/dev/null
-	n=$(busywait 2000 until_counter_is "== 6" nft_counter "$A" inet t from_i1)
+	n=$(busywait "$WAIT_TIMEOUT" until_counter_is "== 6" nft_counter "$A" inet t from_i1)
 	ip -n "$C" link del i1
 	((n == 6)) || { echo "$impl $mode: the lower's stack got $n of 6 requests"; return 1; }
 }

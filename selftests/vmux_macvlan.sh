@@ -326,7 +326,7 @@ mv_broadcast_once()
 	done
 	d=$(mcast "$A" m1)
 	bc_flood 5
-	busywait 3000 until_counter_is ">= $((d + 5))" mcast "$A" m1 >/dev/null
+	busywait "$WAIT_TIMEOUT" until_counter_is ">= $((d + 5))" mcast "$A" m1 >/dev/null
 	n=$(($(mcast "$A" m1) - d))
 	((n == 5))
 	check_err $? "m1 got $n of 5 external broadcasts"
@@ -505,7 +505,7 @@ mv_lower_updown()
 	ip -n "$A" link set "$NA" down
 	# LOWERLAYERDOWN on 6.1; DOWN on 6.12 (the lower is in another netns).
 	want=$(lower_down_operstate "$C" m1)
-	busywait 3000 operstate_is "$C" m1 "$want"
+	busywait "$WAIT_TIMEOUT" operstate_is "$C" m1 "$want"
 	check_err $? "operstate $(operstate "$C" m1) with the lower down, not $want"
 	is_up "$C" m1
 	check_err $? "macvlan closed with its lower (admin state is its own)"
