@@ -480,7 +480,7 @@ userns_exec()
 	as_user nsenter --target "$pid" --user --net --preserve-credentials -- "$@"
 }
 
-# ---- the VM's two NICs -------------------------------------------------------------------
+# ---- the VM's NIC pairs -------------------------------------------------------------------
 
 # nics: print "E1000_DEV VIRTIO_DEV", the guest's two wired NICs of pair
 # $VMUX_NIC_PAIR (0 or 1, default 0; selftests/run_all.sh gives each script
@@ -511,7 +511,7 @@ nics()
 	echo "$e1000 $virtio"
 }
 
-# nics_home: wait until both NICs are back in this namespace (a deleted
+# nics_home: wait until both NICs of the pair are back in this namespace (a deleted
 # namespace hands its physical devices back asynchronously).
 nics_home()
 {

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Smoke test of the VM harness itself, with no vmux code involved: the wire
-# between the VM's two NICs, namespaces, counters, the tcpdump helper, and
+# between the two NICs of its pair, namespaces, counters, the tcpdump helper, and
 # the in-kernel 8021q driver (the reference vmux_vlan is tested against).
 #
 #  +-------------------------------+        +-------------------------------+

@@ -239,14 +239,19 @@ fi
 
 # --- the tests -----------------------------------------------------------------------
 
-# nics_home: every NIC in the initial namespace (see lib.sh: nics).
+# nics_home [PAIR]: the NICs of PAIR (default: every pair) in the initial
+# namespace within 10 s (see lib.sh: nics).
 nics_home()
 {
-	local try
+	local try check
 
+	if (($#)); then
+		check="VMUX_NIC_PAIR=$1 nics"
+	else
+		check="VMUX_NIC_PAIR=0 nics && VMUX_NIC_PAIR=1 nics"
+	fi
 	for ((try = 0; try < 100; try++)); do
-		bash -c 'source selftests/lib.sh && VMUX_NIC_PAIR=0 nics && VMUX_NIC_PAIR=1 nics' \
-			>/dev/null 2>&1 && return 0
+		bash -c "source selftests/lib.sh && $check" >/dev/null 2>&1 && return 0
 		sleep 0.1
 	done
 	return 1
@@ -422,6 +427,10 @@ run_beside()
 			reap_one
 		done
 		pair=$(free_pair)
+		# A script killed by its timeout ran no cleanup: its NICs may
+		# be in its namespaces still.
+		nics_home "$pair" ||
+			result "$t: NIC pair $pair" FAIL "its NICs are not home: $(cd /sys/class/net && echo *)"
 		later=$(alone_tests "$t")
 		echo "# ---- $t (beside others, NIC pair $pair${later:+, without $later}: its output when it ends)"
 		start_one "$t" "$pair" "$later" && names+="${names:+ + }$t"
